@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.conf import settings
+
+
+class SentirecConfig(AppConfig):
+    name = "sentirec"
+    verbose_name = "Sentirec: reviews, sentiment and feeds"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def __init__(self, app_name: str, app_module) -> None:
+        super().__init__(app_name, app_module)
+        from sentirec.conf import DEFAULT_ITEM_MODEL, ITEM_MODEL_SETTING
+
+        # Like AUTH_USER_MODEL, the swappable item setting must exist for migrations
+        # (``settings.SENTIREC_ITEM_MODEL``); give it its default before models load.
+        if not hasattr(settings, ITEM_MODEL_SETTING):
+            setattr(settings, ITEM_MODEL_SETTING, DEFAULT_ITEM_MODEL)
+
+    def ready(self) -> None:
+        from sentirec import checks, signals  # noqa: F401  (registers checks and receivers)

@@ -1,0 +1,143 @@
+"""System checks for ``settings.SENTIREC``: each error says what to write instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core import checks
+
+from sentirec.conf import DEFAULTS, ITEM_MODEL_SETTING, item_model_label
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _non_negative_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _non_empty_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _data_specs(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(
+        isinstance(spec, str) and ":" in spec for spec in value
+    )
+
+
+def _feed_weights(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) <= {"social", "quality", "model", "freshness"}
+        and all(_non_negative_number(v) for v in value.values())
+        and sum(value.values()) > 0
+    )
+
+
+def _architecture(value: Any) -> bool:
+    return value in {"mlp", "cnn", "lstm", "rnn", "seqcnn"}
+
+
+# key -> (predicate, what a valid value looks like)
+RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "MAX_REVIEW_CHARS": (_positive_int, "a positive integer, e.g. 10000"),
+    "GPU_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.gpu"'),
+    "DEFAULT_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.default"'),
+    "SCORING_BATCH_SIZE": (_positive_int, "a positive integer, e.g. 256"),
+    "HIGHLIGHT_WORDS": (_positive_int, "a positive integer, e.g. 5"),
+    "SWEEP_GRACE_SECONDS": (_non_negative_number, "a number of seconds >= 0, e.g. 120"),
+    "SWEEP_INTERVAL_SECONDS": (_positive_int, "a positive number of seconds, e.g. 60"),
+    "SCORING_MAX_ATTEMPTS": (_positive_int, "a positive integer, e.g. 5"),
+    "SCORING_BACKOFF_SECONDS": (_non_negative_number, "a number of seconds >= 0, e.g. 60"),
+    "MODEL_STORAGE": (_non_empty_str, 'a key of STORAGES, e.g. "default"'),
+    "MODEL_DIRECTORY": (_non_empty_str, 'a folder inside that storage, e.g. "sentirec/models"'),
+    "RETRAIN_BASE_DATA": (
+        _data_specs,
+        'a list of "KIND:PATH" strings, e.g. ["sst2:/data/train.tsv"]',
+    ),
+    "RETRAIN_ARCH": (_architecture, 'one of "mlp", "cnn", "lstm", "rnn", "seqcnn"'),
+    "RETRAIN_OPTIONS": (
+        lambda v: isinstance(v, dict),
+        'a dict of training options, e.g. {"epochs": 5}',
+    ),
+    "RETRAIN_VALIDATION_DATA": (_data_specs, 'a list of "KIND:PATH" strings'),
+    "RETRAIN_INTERVAL_HOURS": (_non_negative_number, "hours between retrains; 0 disables, e.g. 24"),
+    "PROMOTION_MIN_ACCURACY_GAIN": (
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and -1 <= v <= 1,
+        "an accuracy difference between -1 and 1, e.g. 0.0",
+    ),
+    "RESCORE_BATCH_SIZE": (_positive_int, "a positive integer, e.g. 1000"),
+    "FEED_PAGE_SIZE": (
+        lambda v: _positive_int(v) and v <= 100,
+        "an integer from 1 to 100, e.g. 20",
+    ),
+    "FEED_CACHE_SECONDS": (_non_negative_number, "seconds to cache a feed page; 0 disables"),
+    "FEED_MAX_PER_FOLLOWEE": (_positive_int, "a positive integer, e.g. 3"),
+    "FEED_CANDIDATE_LIMIT": (_positive_int, "a positive integer, e.g. 500"),
+    "FEED_WEIGHTS": (
+        _feed_weights,
+        "a dict with keys among social, quality, model, freshness and non-negative weights, e.g. "
+        '{"social": 0.5, "quality": 0.25, "model": 0.2, "freshness": 0.05}',
+    ),
+    "QUALITY_PRIOR_STRENGTH": (_non_negative_number, "a number of opinions >= 0, e.g. 5.0"),
+    "PREDICT_MAX_CHARS": (_positive_int, "a positive integer, e.g. 5000"),
+}
+
+
+@checks.register(checks.Tags.compatibility)
+def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Validate ``settings.SENTIREC`` and ``SENTIREC_ITEM_MODEL``."""
+    errors: list[checks.CheckMessage] = []
+    user = getattr(django_settings, "SENTIREC", {})
+    if not isinstance(user, dict):
+        return [
+            checks.Error(
+                "settings.SENTIREC must be a dict.",
+                hint='Write SENTIREC = {"MAX_REVIEW_CHARS": 10000, ...} or remove it.',
+                id="sentirec.E001",
+            )
+        ]
+    for key in sorted(set(user) - set(DEFAULTS)):
+        errors.append(
+            checks.Error(
+                f"SENTIREC[{key!r}] is not a sentirec setting.",
+                hint=f"Remove it; known settings are: {', '.join(sorted(DEFAULTS))}.",
+                id="sentirec.E002",
+            )
+        )
+    for key, (valid, expected) in RULES.items():
+        if key in user and not valid(user[key]):
+            errors.append(
+                checks.Error(
+                    f"SENTIREC[{key!r}] = {user[key]!r} is not valid.",
+                    hint=f"Write {expected}.",
+                    id="sentirec.E003",
+                )
+            )
+    storage_key = user.get("MODEL_STORAGE", DEFAULTS["MODEL_STORAGE"])
+    if isinstance(storage_key, str) and storage_key not in django_settings.STORAGES:
+        errors.append(
+            checks.Error(
+                f"SENTIREC['MODEL_STORAGE'] names {storage_key!r}, which is not in STORAGES.",
+                hint=f"Use one of {sorted(django_settings.STORAGES)} or add it to STORAGES.",
+                id="sentirec.E004",
+            )
+        )
+    label = item_model_label()
+    try:
+        apps.get_model(label, require_ready=False)
+    except (ValueError, LookupError):
+        errors.append(
+            checks.Error(
+                f"{ITEM_MODEL_SETTING} = {label!r} does not name an installed model.",
+                hint='Write "app_label.ModelName" of an installed model, e.g. "shop.Product", '
+                'or remove it to use "sentirec.Item".',
+                id="sentirec.E005",
+            )
+        )
+    return errors

@@ -1,0 +1,117 @@
+"""Keep ``ItemStats`` current: recomputed per item from that item's ratings and reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Q, Sum
+from django.utils import timezone
+
+from sentirec.conf import settings
+from sentirec.models import ItemStats, Rating, Review, SentimentLabel, SentimentStatus
+from sentirec.recommend.scoring import bayesian_quality, opinion_values
+
+#: Items recomputed per round of queries when refreshing many items.
+CHUNK = 2000
+
+
+def _scored(**extra) -> Q:
+    return Q(sentiment_status=SentimentStatus.SCORED, **extra)
+
+
+def _opinions_by_item(item_ids: list[int]) -> dict[int, dict[int, list[float]]]:
+    """item -> user -> [stars, sentiment, confidence] (NaN where missing)."""
+    nan = float("nan")
+    table: dict[int, dict[int, list[float]]] = defaultdict(dict)
+    for item, user, stars in Rating.objects.filter(item_id__in=item_ids).values_list(
+        "item_id", "user_id", "stars"
+    ):
+        table[item][user] = [float(stars), nan, nan]
+    scored = Review.objects.filter(
+        item_id__in=item_ids, sentiment_status=SentimentStatus.SCORED
+    ).values_list("item_id", "user_id", "sentiment_score", "sentiment_confidence")
+    for item, user, score, confidence in scored:
+        row = table[item].setdefault(user, [nan, nan, nan])
+        row[1], row[2] = score, confidence
+    return table
+
+
+def _global_mean_opinion() -> float:
+    """The site-wide mean opinion the Bayesian average shrinks toward (0 when empty)."""
+    totals = ItemStats.objects.aggregate(total=Sum("opinion_total"), count=Sum("opinion_count"))
+    return (totals["total"] or 0.0) / totals["count"] if totals["count"] else 0.0
+
+
+def refresh_item_stats(item_ids: Iterable[int]) -> int:
+    """Recompute the stats of these items (a few queries per chunk); returns the count."""
+    ids = sorted(set(item_ids))
+    for start in range(0, len(ids), CHUNK):
+        _refresh_chunk(ids[start : start + CHUNK])
+    return len(ids)
+
+
+def refresh_all_item_stats() -> int:
+    """Recompute every item's stats, e.g. after an import or a rescore."""
+    item_ids = set(Rating.objects.values_list("item_id", flat=True).distinct())
+    item_ids |= set(Review.objects.values_list("item_id", flat=True).distinct())
+    return refresh_item_stats(item_ids)
+
+
+def _refresh_chunk(item_ids: list[int]) -> None:
+    ratings = {
+        row["item_id"]: row
+        for row in Rating.objects.filter(item_id__in=item_ids)
+        .values("item_id")
+        .annotate(n=Count("id"), avg=Avg("stars"), last=Max("updated"))
+    }
+    reviews = {
+        row["item_id"]: row
+        for row in Review.objects.filter(item_id__in=item_ids)
+        .values("item_id")
+        .annotate(
+            n=Count("id"),
+            scored=Count("id", filter=_scored()),
+            positive=Count("id", filter=_scored(sentiment_label=SentimentLabel.POSITIVE)),
+            negative=Count("id", filter=_scored(sentiment_label=SentimentLabel.NEGATIVE)),
+            mean_sentiment=Avg("sentiment_score", filter=_scored()),
+            last=Max("updated"),
+        )
+    }
+    opinions = _opinions_by_item(item_ids)
+    global_mean = _global_mean_opinion()
+    prior = settings.QUALITY_PRIOR_STRENGTH
+    now = timezone.now()
+    rows = []
+    for item_id in item_ids:
+        r, v = ratings.get(item_id, {}), reviews.get(item_id, {})
+        values = np.array(list(opinions.get(item_id, {}).values()), dtype=float).reshape(-1, 3)
+        opinion = opinion_values(values[:, 0], values[:, 1], values[:, 2])
+        opinion = opinion[~np.isnan(opinion)]
+        total, count = float(opinion.sum()), int(opinion.size)
+        last = max((t for t in (r.get("last"), v.get("last")) if t), default=None)
+        rows.append(
+            ItemStats(
+                item_id=item_id,
+                rating_count=r.get("n", 0),
+                average_stars=float(r["avg"]) if r.get("avg") is not None else None,
+                review_count=v.get("n", 0),
+                scored_count=v.get("scored", 0),
+                positive_count=v.get("positive", 0),
+                negative_count=v.get("negative", 0),
+                mean_sentiment=v.get("mean_sentiment"),
+                opinion_count=count,
+                opinion_total=total,
+                mean_opinion=total / count if count else None,
+                weighted_score=bayesian_quality(total, count, global_mean, prior),
+                last_activity=last,
+                updated=now,
+            )
+        )
+    fields = [f.name for f in ItemStats._meta.concrete_fields if not f.primary_key]
+    with transaction.atomic():
+        ItemStats.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["item"], update_fields=fields
+        )
