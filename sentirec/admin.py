@@ -7,6 +7,7 @@ the sentiment fields are read-only: only the scoring service writes them.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -69,6 +70,7 @@ class StarsDisagreeFilter(admin.SimpleListFilter):
 
 
 class ItemAdmin(FastChangeList):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "category", "source", "created")
     list_filter = ("category", "source")
     search_fields = ("title", "external_id")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from sentirec.conf import settings
 from sentirec.models import Rating, Review
@@ -29,14 +28,10 @@ class OwnedOpinionForm(forms.ModelForm):
         self.instance.user = user
         self.instance.item = item
 
-    def validate_unique(self) -> None:
-        # user and item are not form fields, so ModelForm would skip this constraint and
-        # the database would answer with an IntegrityError instead of a message.
-        try:
-            self.instance.validate_constraints()
-            self.instance.validate_unique()
-        except ValidationError as error:
-            self._update_errors(error)
+    def _get_validation_exclusions(self):
+        # user and item are not form fields, so ModelForm would skip the one-per-user
+        # constraint and the database would answer with an IntegrityError, not a message.
+        return super()._get_validation_exclusions() - {"user", "item"}
 
 
 class ReviewForm(OwnedOpinionForm):
@@ -46,11 +41,6 @@ class ReviewForm(OwnedOpinionForm):
         model = Review
         fields = ["title", "text", "stars"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
-        error_messages = {
-            forms.models.NON_FIELD_ERRORS: {
-                "unique_together": "You have already reviewed this item; edit your review instead."
-            }
-        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

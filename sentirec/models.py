@@ -85,7 +85,11 @@ class Rating(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "item"], name="sentirec_rating_one_per_item"),
+            models.UniqueConstraint(
+                fields=["user", "item"],
+                name="sentirec_rating_one_per_item",
+                violation_error_message="You have already rated this item; change your rating.",
+            ),
             models.CheckConstraint(
                 condition=Q(stars__in=STAR_VALUES), name="sentirec_rating_stars"
             ),
@@ -147,7 +151,11 @@ class Review(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "item"], name="sentirec_review_one_per_item"),
+            models.UniqueConstraint(
+                fields=["user", "item"],
+                name="sentirec_review_one_per_item",
+                violation_error_message="You have already reviewed this item; edit your review.",
+            ),
             stars_in_range("sentirec_review_stars"),
             models.CheckConstraint(
                 condition=GreaterThan(Length(Trim("text")), 0),
@@ -216,7 +224,11 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["follower", "followee"], name="sentirec_follow_once"),
+            models.UniqueConstraint(
+                fields=["follower", "followee"],
+                name="sentirec_follow_once",
+                violation_error_message="You already follow this user.",
+            ),
             models.CheckConstraint(
                 condition=~Q(follower=F("followee")),
                 name="sentirec_follow_not_self",

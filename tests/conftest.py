@@ -1,0 +1,126 @@
+"""Shared fixtures. Tests run on whatever ``DATABASE_URL``/``REDIS_URL`` point at:
+CI points them at the real PostgreSQL and Redis (see ``scripts/test.sh``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from sentirec.models import Item
+
+#: Set by CI: tests that need PostgreSQL/Redis/a worker must fail, never skip, there.
+REQUIRE_SERVICES = os.environ.get("SENTIREC_REQUIRE_SERVICES") == "1"
+
+
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def has_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def pytest_report_header(config) -> list[str]:
+    db = settings.DATABASES["default"]
+    return [
+        f"sentirec: database {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or db['NAME']}, "
+        f"redis {settings.REDIS_URL or 'none (local-memory cache)'}"
+    ]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Without PostgreSQL and Redis, tests marked ``services`` skip, saying why; in CI
+    (``SENTIREC_REQUIRE_SERVICES=1``) they run and fail loudly instead."""
+    if REQUIRE_SERVICES or (on_postgres() and has_redis()):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Run tasks in-process unless a test starts a real worker (``celery_worker``)."""
+    from socialsite.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 1_000_000))
+
+    def make(username: str | None = None, **extra):
+        name = username or f"user{next(counter)}"
+        return get_user_model().objects.create_user(name, password="a-long-pass-phrase-1", **extra)
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def make_item(db):
+    def make(title: str = "A thing", **extra):
+        return Item.objects.create(title=title, **extra)
+
+    return make
+
+
+@pytest.fixture
+def item(make_item):
+    return make_item("The Long Battery Phone", category="electronics")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+SHARED_DATA = Path(
+    os.environ.get("SENTIREC_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data")
+)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` (the public datasets); CI always has it, a laptop may not."""
+    if not SHARED_DATA.is_dir():
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{SHARED_DATA} is missing; CI must provide ../shared/data")
+        pytest.skip(f"{SHARED_DATA} not found (set SENTIREC_SHARED_DATA)")
+    return SHARED_DATA
