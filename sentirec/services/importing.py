@@ -19,6 +19,7 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -67,7 +68,7 @@ def _chunks(rows: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
         yield rows[start : start + size]
 
 
-class _Writer:
+class Writer:
     """Bulk inserts with a progress bar, counting what each insert really created."""
 
     def __init__(self, summary: ImportSummary, progress: bool) -> None:
@@ -97,7 +98,7 @@ def _username(source: str, raw: str) -> str:
     return f"{source}-{slug}-{digest}" if not raw.isdigit() else f"{source}-{raw}"
 
 
-def _ensure_users(writer: _Writer, source: str, names: Iterable[str]) -> dict[str, int]:
+def _ensure_users(writer: Writer, source: str, names: Iterable[str]) -> dict[str, int]:
     """Create missing users; return raw name -> user id."""
     User = get_user_model()
     wanted = {_username(source, name): name for name in dict.fromkeys(names)}
@@ -114,7 +115,7 @@ def _ensure_users(writer: _Writer, source: str, names: Iterable[str]) -> dict[st
     return ids
 
 
-def _ensure_items(writer: _Writer, source: str, items: dict[str, dict]) -> dict[str, int]:
+def _ensure_items(writer: Writer, source: str, items: dict[str, dict]) -> dict[str, int]:
     """Create missing items (external id -> field values); return external id -> item id."""
     rows = [Item(source=source, external_id=ext, **values) for ext, values in items.items()]
     writer.insert(Item, rows, "items")
@@ -128,7 +129,7 @@ def _ensure_items(writer: _Writer, source: str, items: dict[str, dict]) -> dict[
     return ids
 
 
-def _follows(writer: _Writer, user_ids: dict[str, int], edges: Iterable[tuple[str, str]]) -> None:
+def _follows(writer: Writer, user_ids: dict[str, int], edges: Iterable[tuple[str, str]]) -> None:
     rows = [
         Follow(follower_id=user_ids[a], followee_id=user_ids[b])
         for a, b in edges
@@ -163,7 +164,7 @@ def _category_name(data: social.SocialDataset, category: int) -> str:
     return str(category)
 
 
-def _import_social(data: social.SocialDataset, writer: _Writer) -> set[int]:
+def _import_social(data: social.SocialDataset, writer: Writer) -> set[int]:
     summary = writer.summary
     for reason, n in data.skipped.counts.items():
         summary.skipped[reason] += n
@@ -200,7 +201,7 @@ def _midnight(day: np.datetime64) -> datetime:
     return datetime.fromisoformat(str(day)).replace(tzinfo=UTC)
 
 
-def _plays(writer: _Writer, data: social.SocialDataset, users: dict, items: dict) -> None:
+def _plays(writer: Writer, data: social.SocialDataset, users: dict, items: dict) -> None:
     """Play counts become ``view`` interactions weighted by plays; existing pairs are kept."""
     user_pks = list(users.values())
     existing = set()
@@ -230,7 +231,7 @@ def _plays(writer: _Writer, data: social.SocialDataset, users: dict, items: dict
 
 
 def import_reviews(
-    reviews: Iterable[BlitzerReview], writer: _Writer, source: str = "blitzer"
+    reviews: Iterable[BlitzerReview], writer: Writer, source: str = "blitzer"
 ) -> set[int]:
     """Reviewers become users, products items, and each review a review plus a rating."""
     kept: dict[tuple[str, str], BlitzerReview] = {}
@@ -243,6 +244,7 @@ def import_reviews(
             writer.summary.skipped["duplicate reviewer-item pairs"] += 1
         else:
             kept[(review.reviewer, review.item_id)] = review
+    now = timezone.now()  # for reviews without a date
     user_ids = _ensure_users(writer, source, (r.reviewer for r in kept.values()))
     item_ids = _ensure_items(
         writer,
@@ -256,8 +258,8 @@ def import_reviews(
             title=r.title[:200],
             text=r.text,
             stars=Decimal(str(r.stars)),
-            created=r.created,
-            updated=r.created,
+            created=r.created or now,
+            updated=r.created or now,
         )
         for r in kept.values()
     ]
@@ -288,7 +290,7 @@ def import_dataset(
     if fmt not in READERS:
         raise DatasetImportError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     summary = ImportSummary()
-    writer = _Writer(summary, progress)
+    writer = Writer(summary, progress)
     try:
         data = READERS[fmt](Path(path), limit)
     except ValueError as exc:  # DatasetError from either reader family
