@@ -1,7 +1,8 @@
 """Thin Celery tasks: each calls one function in ``sentirec.services``.
 
-Tasks are idempotent (results are keyed by review and model version), acknowledged
-late and rejected on worker loss, so a killed worker's batch is redelivered, not lost.
+Scoring tasks are idempotent (results are keyed by review and model version),
+acknowledged late and rejected on worker loss, so a killed worker's batch is
+redelivered, not lost.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from sentirec.services import scoring, stats
 
 
 @shared_task(name="sentirec.score_reviews", acks_late=True, reject_on_worker_lost=True)
-def score_reviews(review_ids: list[int]) -> int:
-    return scoring.score_reviews(review_ids).scored
+def score_reviews(review_ids: list[int], rescore: bool = False) -> int:
+    return scoring.score_reviews(review_ids, rescore=rescore).scored
 
 
 @shared_task(name="sentirec.refresh_item_stats", acks_late=True)
@@ -24,3 +25,17 @@ def refresh_item_stats(item_ids: list[int]) -> int:
 @shared_task(name="sentirec.sweep_pending_reviews")
 def sweep_pending_reviews() -> int:
     return scoring.sweep_pending_reviews()
+
+
+@shared_task(name="sentirec.rescore_all_reviews")
+def rescore_all_reviews() -> int:
+    return scoring.enqueue_all_reviews()
+
+
+# Acknowledged on receipt: a retrain lost with its worker waits for the next schedule
+# rather than running twice (the lock would refuse the second anyway).
+@shared_task(name="sentirec.retrain")
+def retrain(arch: str | None = None, options: dict | None = None) -> str:
+    from sentirec.services import training  # torch: loaded by workers, not web processes
+
+    return training.retrain(arch=arch, options=options).reason

@@ -108,6 +108,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when the broker is down: the review is saved and the sweeper enqueues it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task unacknowledged this long (its worker died) is delivered again.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
     "max_retries": 0,
     "socket_connect_timeout": 1,
     "socket_timeout": 5,

@@ -124,3 +124,53 @@ def shared_data() -> Path:
             pytest.fail(f"{SHARED_DATA} is missing; CI must provide ../shared/data")
         pytest.skip(f"{SHARED_DATA} not found (set SENTIREC_SHARED_DATA)")
     return SHARED_DATA
+
+
+POSITIVE_WORDS = ["great", "wonderful", "love", "excellent", "perfect", "amazing", "best"]
+NEGATIVE_WORDS = ["terrible", "awful", "hate", "broken", "worst", "poor", "useless"]
+NOUNS = ["phone", "battery", "book", "film", "kettle", "screen", "story", "plot"]
+
+
+def toy_corpus(n: int = 400, seed: int = 0) -> tuple[list[str], list[int]]:
+    """Short synthetic reviews whose sentiment words decide the label."""
+    import random
+
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for k in range(n):
+        label = k % 2
+        words = POSITIVE_WORDS if label else NEGATIVE_WORDS
+        texts.append(f"the {rng.choice(NOUNS)} is {rng.choice(words)} and {rng.choice(words)} {k}")
+        labels.append(label)
+    return texts, labels
+
+
+@pytest.fixture(scope="session")
+def toy_bundle_bytes() -> bytes:
+    """A tiny model trained in a second: enough to score reviews in tests."""
+    from sentirec.sentiment.training import TrainConfig, train
+
+    texts, labels = toy_corpus()
+    config = TrainConfig(arch="mlp", embeddings=None, epochs=8, lr=1e-2, seed=1, patience=8)
+    result = train(texts, labels, config, progress=False)
+    return result.bundle.to_bytes()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def toy_model(db, media_root, toy_bundle_bytes):
+    """The toy bundle registered and active, as a retrain would leave it."""
+    from sentirec import engine
+    from sentirec.sentiment.bundle import load_bundle
+    from sentirec.services import registry
+
+    model = registry.register(load_bundle(toy_bundle_bytes), {"accuracy": 1.0}, {"toy": True})
+    registry.activate(model)
+    engine.reset()
+    yield model
+    engine.reset()

@@ -131,16 +131,22 @@ def due_for_scoring(now=None) -> list[int]:
     return due
 
 
-def enqueue_scoring(review_ids: Sequence[int]) -> int:
+def enqueue_scoring(review_ids: Sequence[int], *, rescore: bool = False) -> int:
     """Enqueue scoring in batches; stops at the first broker failure (the sweeper retries)."""
     from sentirec import tasks
 
     sent = 0
     for batch in _batches(list(review_ids), settings.SCORING_BATCH_SIZE):
-        if not enqueue(tasks.score_reviews, [list(batch)], queue=settings.GPU_QUEUE):
+        if not enqueue(tasks.score_reviews, [list(batch), rescore], queue=settings.GPU_QUEUE):
             break
         sent += len(batch)
     return sent
+
+
+def enqueue_all_reviews() -> int:
+    """Enqueue every review; those already scored by the active model are skipped by the
+    task, so after a promotion this rescores exactly the reviews the old model scored."""
+    return enqueue_scoring(list(Review.objects.order_by("pk").values_list("pk", flat=True)))
 
 
 def enqueue_pending_reviews() -> int:

@@ -1,0 +1,31 @@
+"""Periodic work for Celery beat, built from ``SENTIREC`` settings.
+
+A host wires it into its Celery app once (socialsite/celery.py does)::
+
+    from sentirec.schedule import add_periodic_tasks
+    app.on_after_finalize.connect(add_periodic_tasks)
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from sentirec.conf import settings
+
+
+def add_periodic_tasks(sender: Celery, **kwargs) -> None:
+    """The sweeper every ``SWEEP_INTERVAL_SECONDS``; a retrain every
+    ``RETRAIN_INTERVAL_HOURS`` (0 disables it)."""
+    from sentirec import tasks
+
+    sender.add_periodic_task(
+        settings.SWEEP_INTERVAL_SECONDS,
+        tasks.sweep_pending_reviews.s().set(queue=settings.DEFAULT_QUEUE),
+        name="sentirec: sweep pending reviews",
+    )
+    if settings.RETRAIN_INTERVAL_HOURS:
+        sender.add_periodic_task(
+            settings.RETRAIN_INTERVAL_HOURS * 3600,
+            tasks.retrain.s().set(queue=settings.GPU_QUEUE),
+            name="sentirec: retrain the sentiment model",
+        )

@@ -1,0 +1,133 @@
+"""Scoring in-process: batches, idempotency, failures, the sweeper and model reloads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from sentirec import engine
+from sentirec.models import ItemStats, Review, SentimentModel
+from sentirec.services import registry, scoring
+
+pytestmark = pytest.mark.django_db
+
+
+def review(user, item, text="the battery is great and perfect", **extra) -> Review:
+    return Review.objects.create(user=user, item=item, text=text, **extra)
+
+
+def test_saved_review_is_scored_with_label_score_confidence_and_words(
+    toy_model, user, item, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        r = review(user, item, stars=5)
+    r.refresh_from_db()
+    assert r.sentiment_status == "scored"
+    assert r.sentiment_label == "positive"
+    assert 0 < r.sentiment_score <= 1 and 0.5 <= r.sentiment_confidence <= 1
+    assert r.sentiment_model_version == toy_model.version
+    assert "great" in r.sentiment_highlights
+    assert r.sentiment_scored_at is not None
+    assert ItemStats.objects.get(item=item).positive_count == 1
+
+
+def test_rolled_back_transaction_enqueues_nothing(
+    toy_model, user, item, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                review(user, item)
+                raise RuntimeError("abort")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert not Review.objects.exists()
+
+
+def test_scoring_twice_changes_nothing(toy_model, make_user, item):
+    ids = [review(make_user(), item).pk for _ in range(3)]
+    first = scoring.score_reviews(ids)
+    stamps = dict(Review.objects.values_list("pk", "sentiment_scored_at"))
+    second = scoring.score_reviews(ids)
+    assert (first.scored, second.scored, second.skipped) == (3, 0, 3)
+    assert dict(Review.objects.values_list("pk", "sentiment_scored_at")) == stamps
+
+
+def test_batches_cover_every_review(toy_model, make_user, item, settings):
+    settings.SENTIREC = {"SCORING_BATCH_SIZE": 4}
+    texts = ["the film is awful and broken", "the book is great and best"] * 5
+    ids = [review(make_user(), item, text).pk for text in texts]
+    report = scoring.score_reviews(ids)
+    assert report.scored == 10
+    labels = dict(Review.objects.values_list("text", "sentiment_label"))
+    assert labels == {texts[0]: "negative", texts[1]: "positive"}
+
+
+def test_edit_during_scoring_wins(toy_model, user, item):
+    r = review(user, item)
+    stale = Review.objects.get(pk=r.pk)
+    r.text = "the phone is terrible and useless"
+    r.save()  # a newer edit lands before the old batch writes
+    scoring._score_batch(engine.active_engine(), [stale], scoring.ScoringReport())
+    r.refresh_from_db()
+    assert r.sentiment_status == "pending"
+
+
+def test_failure_is_counted_then_marked_failed(toy_model, user, item, settings, monkeypatch):
+    settings.SENTIREC = {"SCORING_MAX_ATTEMPTS": 2}
+    r = review(user, item)
+
+    def explode(texts):
+        raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setattr(engine.active_engine().predictor, "predict", explode)
+    scoring.score_reviews([r.pk])
+    r.refresh_from_db()
+    assert (r.sentiment_status, r.sentiment_attempts) == ("pending", 1)
+    scoring.score_reviews([r.pk])
+    r.refresh_from_db()
+    assert (r.sentiment_status, r.sentiment_attempts) == ("failed", 2)
+    assert "CUDA out of memory" in r.sentiment_failure_reason
+
+
+def test_sweeper_respects_grace_and_backoff(user, other_user, item, settings):
+    settings.SENTIREC = {"SWEEP_GRACE_SECONDS": 60, "SCORING_BACKOFF_SECONDS": 100}
+    now = timezone.now()
+    fresh = review(user, item)
+    old = review(other_user, item)
+    Review.objects.filter(pk=old.pk).update(updated=now - timedelta(minutes=5))
+    assert scoring.due_for_scoring(now) == [old.pk]
+    Review.objects.filter(pk=old.pk).update(
+        sentiment_attempts=2, sentiment_attempted_at=now - timedelta(seconds=150)
+    )
+    assert scoring.due_for_scoring(now) == []  # second retry waits 200 s
+    assert scoring.due_for_scoring(now + timedelta(seconds=60)) == [old.pk]
+    assert fresh.pk in scoring.due_for_scoring(now + timedelta(hours=1))
+
+
+def test_engine_reloads_when_the_active_model_changes(toy_model, media_root, toy_bundle_bytes):
+    first = engine.active_engine()
+    assert first.version == toy_model.version
+    assert engine.active_engine() is first  # loaded once, reused
+    SentimentModel.objects.filter(pk=toy_model.pk).update(is_active=False)
+    bad = SentimentModel.objects.create(version="broken-1", architecture="cnn", file="nope.pt")
+    SentimentModel.objects.filter(pk=bad.pk).update(is_active=True)
+    assert engine.active_engine() is first  # a broken bundle keeps the last good model
+    bad.refresh_from_db()
+    assert "nope.pt" in bad.load_error
+    registry.activate(toy_model)
+    assert engine.active_engine().model_id == toy_model.pk
+
+
+def test_activate_and_rollback(toy_model, media_root):
+    other = SentimentModel.objects.create(version="other", architecture="mlp", file="x.pt")
+    registry.activate(other)
+    toy_model.refresh_from_db()
+    assert other.is_active and not toy_model.is_active
+    assert registry.rollback() == toy_model
+    toy_model.refresh_from_db()
+    assert toy_model.is_active
