@@ -6,6 +6,7 @@ in-process. Set ``DATABASE_URL`` and ``REDIS_URL`` for PostgreSQL, Redis and wor
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -157,7 +158,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
 }
 
-SENTIREC: dict = {}
+#: sentirec's settings (docs/settings.md); SENTIREC_SETTINGS may override them as JSON.
+SENTIREC: dict = json.loads(os.environ.get("SENTIREC_SETTINGS") or "{}")
 
 LOGGING = {
     "version": 1,
