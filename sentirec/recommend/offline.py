@@ -1,0 +1,236 @@
+"""Offline protocols on the public datasets: sentirec's model beside its baselines.
+
+* ``rating-5fold`` (LibRec v1.3): 5-fold cross-validation over ratings; MAE and RMSE of
+  predictions clipped to the dataset's rating range, averaged over folds.
+* ``ranking-811`` (RecBole / RecBole-GNN social results): each user's interactions shuffled
+  and cut 8:1:1 into train / validation / test; full ranking over all items; NDCG@10,
+  Recall@10 and Precision@10 on the test part with the user's train and validation items
+  masked (RecBole masks every interaction it showed the model or used for selection).
+
+``tune`` searches hyper-parameters honestly: on a validation fold carved out of the first
+fold's training part (rating) or on the validation part (ranking); no test row is used.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+
+import numpy as np
+import scipy.sparse as sp
+from tqdm.auto import tqdm
+
+from sentirec.recommend.baselines import BPRMF, MeanBaseline, Popularity, biased_mf
+from sentirec.recommend.datasets import SocialDataset
+from sentirec.recommend.metrics import mae, ranking_metrics, rmse, top_k
+from sentirec.recommend.social_mf import DEFAULTS, SocialMF, SocialMFConfig
+from sentirec.recommend.splits import TEST, TRAIN, VALID, kfold, ratio_split_per_user
+
+PROTOCOLS = ("rating-5fold", "ranking-811")
+TOP_K = 10
+FOLDS = 5
+SCORE_BATCH = 512
+"""Users scored at once in full ranking (bounds memory: SCORE_BATCH x items floats)."""
+
+RANKING_FALLBACK = SocialMFConfig(
+    objective="ranking", factors=64, reg=3.0, trust_weight=10.0, epochs=8, confidence_scale=1.0
+)
+"""Ranking hyper-parameters for a kind whose tuned default is a rating model."""
+
+
+class ProtocolError(ValueError):
+    """The protocol does not apply to this dataset or is unknown (one-line message)."""
+
+
+def default_config(kind: str, protocol: str) -> SocialMFConfig:
+    """The tuned configuration for a dataset kind under a protocol."""
+    config = DEFAULTS.get(kind, SocialMFConfig())
+    if protocol == "ranking-811" and config.objective != "ranking":
+        return RANKING_FALLBACK
+    return config
+
+
+# --------------------------------------------------------------------------- rating
+
+
+def _rating_baselines(config: SocialMFConfig) -> dict[str, Callable[[], object]]:
+    return {
+        "global_average": lambda: MeanBaseline("global"),
+        "user_average": lambda: MeanBaseline("user"),
+        "item_average": lambda: MeanBaseline("item"),
+        "biased_mf": lambda: biased_mf(config),
+    }
+
+
+def _rating_fold(data: SocialDataset, train: np.ndarray, test: np.ndarray, model, progress):
+    """Fit ``model`` on the ``train`` rows and return its clipped predictions on ``test``."""
+    model.fit(
+        data.users[train],
+        data.items[train],
+        data.values[train],
+        trust=data.trust,
+        rating_range=data.rating_range,
+        progress=progress,
+    )
+    return np.clip(model.predict(data.users[test], data.items[test]), *data.rating_range)
+
+
+def _error_metrics(predicted: np.ndarray, actual: np.ndarray) -> dict[str, float]:
+    return {"rmse": rmse(predicted, actual), "mae": mae(predicted, actual)}
+
+
+def rating_5fold(
+    data: SocialDataset, config: SocialMFConfig, seed: int = 0, progress: bool = False
+) -> tuple[dict, dict]:
+    """LibRec-style k-fold cross-validation: (sentirec metrics, {baseline: metrics})."""
+    if data.implicit:
+        raise ProtocolError(f"rating-5fold needs explicit ratings; {data.kind} is implicit")
+    folds = kfold(len(data), FOLDS, seed)
+    makers = {"sentirec": lambda: SocialMF(config), **_rating_baselines(config)}
+    totals = {name: [] for name in makers}
+    steps = tqdm(total=FOLDS * len(makers), desc=f"{data.kind} rating-5fold", disable=not progress)
+    for fold in range(FOLDS):
+        train, test = folds != fold, folds == fold
+        for name, make in makers.items():
+            predicted = _rating_fold(data, train, test, make(), progress=False)
+            totals[name].append(_error_metrics(predicted, data.values[test]))
+            steps.update()
+    steps.close()
+    averaged = {
+        name: {m: float(np.mean([r[m] for r in runs])) for m in runs[0]}
+        for name, runs in totals.items()
+    }
+    return averaged.pop("sentirec"), averaged
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+class _Universe:
+    """Index space of all users and items of a dataset, for full-ranking matrices."""
+
+    def __init__(self, data: SocialDataset):
+        self.users = np.unique(data.users)
+        self.items = np.unique(data.items)
+        self.rows = np.searchsorted(self.users, data.users)
+        self.cols = np.searchsorted(self.items, data.items)
+
+    def matrix(self, mask: np.ndarray) -> sp.csr_matrix:
+        ones = np.ones(int(mask.sum()))
+        shape = (self.users.size, self.items.size)
+        return sp.csr_matrix((ones, (self.rows[mask], self.cols[mask])), shape=shape)
+
+    def top_items(self, model, history: sp.csr_matrix, k: int = TOP_K) -> np.ndarray:
+        """Each user's top-k item columns by ``model.scores``; items the model never saw
+        and items in ``history`` are never recommended."""
+        columns = np.searchsorted(self.items, model.item_ids)
+        best = []
+        for start in range(0, self.users.size, SCORE_BATCH):
+            users = self.users[start : start + SCORE_BATCH]
+            scores = np.full((users.size, self.items.size), -np.inf)
+            scores[:, columns] = model.scores(users)
+            best.append(top_k(scores, k, history[start : start + users.size]))
+        return np.vstack(best)
+
+
+def _fit_rows(model, data: SocialDataset, mask: np.ndarray, progress: bool):
+    return model.fit(
+        data.users[mask], data.items[mask], data.values[mask], trust=data.trust, progress=progress
+    )
+
+
+def _ranking_baselines() -> dict[str, Callable[[], object]]:
+    return {"popularity": Popularity, "bpr_mf": BPRMF}
+
+
+def ranking_811(
+    data: SocialDataset, config: SocialMFConfig, seed: int = 0, progress: bool = False
+) -> tuple[dict, dict]:
+    """RecBole-style 8:1:1 per-user split with full ranking: (sentirec, {baseline: metrics})."""
+    parts = ratio_split_per_user(data.users, (0.8, 0.1, 0.1), seed)
+    universe = _Universe(data)
+    history = universe.matrix(parts != TEST)
+    truth = universe.matrix(parts == TEST)
+    makers = {"sentirec": lambda: SocialMF(config), **_ranking_baselines()}
+    results = {}
+    for name, make in tqdm(makers.items(), desc=f"{data.kind} ranking-811", disable=not progress):
+        model = _fit_rows(make(), data, parts == TRAIN, progress=False)
+        results[name] = ranking_metrics(universe.top_items(model, history), truth, TOP_K)
+    return results.pop("sentirec"), results
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def evaluate(
+    data: SocialDataset,
+    protocol: str,
+    config: SocialMFConfig | None = None,
+    use_trust: bool = True,
+    seed: int = 0,
+    progress: bool = False,
+) -> dict:
+    """Run ``protocol`` on ``data`` and return the JSON-ready result object."""
+    if protocol not in PROTOCOLS:
+        raise ProtocolError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
+    config = replace(config or default_config(data.kind, protocol), use_trust=use_trust)
+    runner = rating_5fold if protocol == "rating-5fold" else ranking_811
+    started = time.perf_counter()
+    ours, baselines = runner(data, config, seed, progress)
+    return {
+        "dataset": data.kind,
+        "protocol": protocol,
+        "sentirec": ours,
+        "baselines": baselines,
+        "trust": use_trust,
+        "seconds": round(time.perf_counter() - started, 1),
+        "config": config.__dict__,
+    }
+
+
+def _validation_score(data: SocialDataset, protocol: str, seed: int):
+    """A function scoring one config on validation data only (lower is better)."""
+    if protocol == "rating-5fold":
+        outer_train = np.flatnonzero(kfold(len(data), FOLDS, seed) != 0)
+        inner = kfold(outer_train.size, FOLDS, seed + 1)
+        train, valid = outer_train[inner != 0], outer_train[inner == 0]
+
+        def score(config: SocialMFConfig) -> float:
+            predicted = _rating_fold(data, train, valid, SocialMF(config), progress=False)
+            return rmse(predicted, data.values[valid])
+
+        return score
+    parts = ratio_split_per_user(data.users, (0.8, 0.1, 0.1), seed)
+    universe = _Universe(data)
+    history, truth = universe.matrix(parts == TRAIN), universe.matrix(parts == VALID)
+
+    def score(config: SocialMFConfig) -> float:
+        model = _fit_rows(SocialMF(config), data, parts == TRAIN, progress=False)
+        return -ranking_metrics(universe.top_items(model, history), truth)[f"ndcg@{TOP_K}"]
+
+    return score
+
+
+def tune(
+    data: SocialDataset,
+    protocol: str,
+    grid: Mapping[str, Iterable],
+    base: SocialMFConfig | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> list[tuple[dict, float]]:
+    """Score every combination of ``grid`` values on validation data; best first. The
+    score is validation RMSE (rating) or validation NDCG@10 (ranking)."""
+    if protocol not in PROTOCOLS:
+        raise ProtocolError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
+    base = base or default_config(data.kind, protocol)
+    score = _validation_score(data, protocol, seed)
+    names = list(grid)
+    combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
+    results = []
+    for overrides in tqdm(combos, desc=f"tune {data.kind}", disable=not progress):
+        value = score(replace(base, **overrides))
+        results.append((overrides, abs(value)))
+    return sorted(results, key=lambda r: r[1], reverse=protocol != "rating-5fold")
