@@ -1,0 +1,168 @@
+"""``python -m sentirec.sentiment train|evaluate|predict|bench``.
+
+Every user error (unknown kind, unreadable path, bad bundle) is one line on stderr and
+exit status 2; nothing prints a traceback for a mistake in the arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .bundle import default_bundle_path, load_bundle
+from .datasets import Dataset, load_spec
+
+
+def _merge(specs: Sequence[str]) -> Dataset:
+    examples = [example for spec in specs for example in load_spec(spec).examples]
+    return Dataset("+".join(spec.partition(":")[0] for spec in specs), examples)
+
+
+def _hparam(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import TrainConfig, train
+
+    data = _merge(args.data)
+    val = _merge(args.val_data) if args.val_data else None
+    config = TrainConfig(
+        arch=args.arch,
+        hparams=dict(args.hparam or []),
+        embeddings=None if args.embeddings == "random" else args.embeddings,
+        freeze_embeddings=args.freeze_embeddings,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        patience=args.patience,
+        val_fraction=args.val_fraction,
+        seed=args.seed,
+        max_tokens=args.max_tokens,
+        device=args.device,
+    )
+    result = train(
+        data.texts,
+        data.labels,
+        config,
+        val.texts if val else None,
+        val.labels if val else None,
+        progress=not args.quiet,
+    )
+    result.bundle.save(args.out)
+    print(json.dumps({"out": str(args.out), "version": result.bundle.version, **result.metrics}))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate
+    from .predictor import Predictor
+
+    bundle = load_bundle(args.model)
+    data = load_spec(args.data)
+    result = evaluate(
+        Predictor(bundle, device=args.device, batch_size=args.batch_size), data.texts, data.labels
+    )
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"{args.data}: accuracy {result['accuracy']:.4f}  macro-F1 {result['macro_f1']:.4f}  "
+            f"n {result['n']}  {result['reviews_per_s']:.0f} reviews/s  ({bundle.version})"
+        )
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .predictor import Predictor
+
+    predictor = Predictor(load_bundle(args.model or default_bundle_path()), device=args.device)
+    for text, p in zip(args.texts, predictor.predict(args.texts), strict=True):
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "text": text,
+                        "label": p.label,
+                        "score": p.score,
+                        "confidence": p.confidence,
+                        "highlights": p.highlights,
+                    }
+                )
+            )
+        else:
+            words = ", ".join(w for w, _ in p.highlights)
+            print(f"{p.label:8} {p.score:+.3f} (confidence {p.confidence:.2f}) [{words}]  {text}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .architectures import ARCHITECTURES
+
+    parser = argparse.ArgumentParser(
+        prog="python -m sentirec.sentiment", description="Train, evaluate and run sentiment models."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="train a model and save a bundle")
+    p.add_argument("--arch", required=True, choices=sorted(ARCHITECTURES))
+    p.add_argument("--data", required=True, action="append", metavar="KIND:PATH")
+    p.add_argument(
+        "--val-data",
+        action="append",
+        metavar="KIND:PATH",
+        help="fixed validation set (default: a split of --data)",
+    )
+    p.add_argument("--out", required=True)
+    p.add_argument("--embeddings", default="glove", help="glove, random, or a GloVe .txt path")
+    p.add_argument("--freeze-embeddings", action="store_true")
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--patience", type=int, default=3)
+    p.add_argument("--val-fraction", type=float, default=0.4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-tokens", type=int, default=256)
+    p.add_argument(
+        "--hparam",
+        type=_hparam,
+        action="append",
+        metavar="KEY=VALUE",
+        help="architecture hyper-parameter, e.g. hidden=64 (JSON values)",
+    )
+    p.add_argument("--device")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="accuracy, macro-F1 and speed of a bundle on a dataset")
+    p.add_argument("--model", required=True)
+    p.add_argument("--data", required=True, metavar="KIND:PATH")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--device")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("predict", help="score texts given on the command line")
+    p.add_argument("--model", help="bundle file (default: the shipped model)")
+    p.add_argument("texts", nargs="+", metavar="TEXT")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--device")
+    p.set_defaults(func=cmd_predict)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # DatasetError, BundleError, EmbeddingError, bad config values
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

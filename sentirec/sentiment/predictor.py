@@ -1,0 +1,116 @@
+"""Batched, length-bucketed, device-aware inference with word highlights.
+
+Long texts are truncated to the bundle's ``max_tokens`` by keeping the first and the last
+half of the tokens (the verdict of a review is often in its last sentences); texts over
+``MAX_CHARS`` characters are first cut to their first and last ``MAX_CHARS / 2``
+characters, so a 1 MB input costs no more than a long review.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from .batching import bucket_batches, pad
+from .bundle import Bundle
+from .text import UNK_ID, Token, head_tail, tokenize_spans
+from .training import resolve_device
+
+MAX_CHARS = 20_000
+_PUNCT = set(string.punctuation) | {"…", "“", "”", "‘", "’"}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """``label`` is "neutral" only when the text has no token the model knows."""
+
+    label: str
+    score: float  # P(positive) - P(negative), in [-1, 1]
+    confidence: float  # calibrated probability of ``label``; 0 for "neutral"
+    highlights: list[tuple[str, float]] = field(default_factory=list)
+
+
+NEUTRAL = Prediction("neutral", 0.0, 0.0, [])
+
+
+def text_spans(text: str) -> list[Token]:
+    """Tokens of ``text``, looking only at its head and tail when it is huge."""
+    if len(text) <= MAX_CHARS:
+        return tokenize_spans(text)
+    half = MAX_CHARS // 2
+    offset = len(text) - half
+    tail = [Token(t.text, t.start + offset, t.end + offset) for t in tokenize_spans(text[offset:])]
+    return tokenize_spans(text[:half]) + tail
+
+
+class Predictor:
+    """Scores texts with a bundle; keep one per process and reuse it."""
+
+    def __init__(
+        self, bundle: Bundle, device: str | None = None, batch_size: int = 256, top_k: int = 5
+    ):
+        self.bundle = bundle
+        self.device = resolve_device(device)
+        self.batch_size = batch_size
+        self.top_k = top_k
+        self.model = bundle.build_model().to(self.device)
+        self.temperature = bundle.temperature
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """One :class:`Prediction` per text, in order; never raises on odd input."""
+        prepared = [self._prepare(t if isinstance(t, str) else str(t)) for t in texts]
+        results: list[Prediction] = [NEUTRAL] * len(prepared)
+        scorable = [i for i, (ids, _) in enumerate(prepared) if any(x != UNK_ID for x in ids)]
+        for batch in bucket_batches([len(prepared[i][0]) for i in scorable], self.batch_size):
+            rows = [scorable[j] for j in batch]
+            ids, lengths = pad([prepared[i][0] for i in rows], self.device)
+            with torch.inference_mode(not self.top_k):
+                if self.top_k:
+                    logits, weights = self.model.token_weights(ids, lengths)
+                else:
+                    logits, weights = self.model(ids, lengths), None
+            probs = torch.softmax(logits.float() / self.temperature, dim=1).cpu()
+            for k, i in enumerate(rows):
+                p = float(probs[k, 1])
+                highlights = (
+                    self._highlights(texts[i], prepared[i][1], weights[k].cpu().tolist())
+                    if weights is not None
+                    else []
+                )
+                label = "positive" if p >= 0.5 else "negative"
+                results[i] = Prediction(
+                    label, round(2 * p - 1, 6), round(max(p, 1 - p), 6), highlights
+                )
+        return results
+
+    def _prepare(self, text: str) -> tuple[list[int], list[Token]]:
+        spans = head_tail(text_spans(text), self.bundle.max_tokens)
+        return self.bundle.vocab.encode([t.text for t in spans]), spans
+
+    def _highlights(
+        self, text: str, spans: list[Token], weights: list[float]
+    ) -> list[tuple[str, float]]:
+        """Top-k words of the original text by weight; clitics ("n't") join their word."""
+        words: list[list] = []  # [start, end, weight]
+        for tok, w in zip(spans, weights, strict=False):
+            if (
+                words
+                and tok.start == words[-1][1]
+                and (tok.text.startswith("'") or tok.text == "n't")
+            ):
+                words[-1][1], words[-1][2] = tok.end, words[-1][2] + w
+            else:
+                words.append([tok.start, tok.end, w])
+        best: dict[str, tuple[str, float]] = {}
+        for start, end, w in words:
+            word = text[start:end]
+            if all(c in _PUNCT for c in word):
+                continue
+            key = word.lower()
+            if key not in best or w > best[key][1]:
+                best[key] = (word, w)
+        ranked = sorted(best.values(), key=lambda kv: -kv[1])[: self.top_k]
+        return [(word, round(w, 4)) for word, w in ranked]

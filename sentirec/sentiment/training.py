@@ -1,0 +1,269 @@
+"""Training loop: split, vocabulary, embeddings, Adam, early stopping, calibration.
+
+Same data + seed + config gives the same metrics on CPU: every random choice (split,
+initialisation, dropout, batch order) derives from ``TrainConfig.seed``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from .architectures import ARCHITECTURES, build_model
+from .batching import batched_logits, bucket_batches, pad
+from .bundle import Bundle
+from .calibration import fit_temperature
+from .embeddings import embedding_matrix, load_vectors
+from .metrics import classification_metrics
+from .splits import dedup_split
+from .text import Vocabulary, head_tail, tokenize
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a training run; stored in the bundle.
+
+    ``embeddings``: ``"glove"`` (packaged 6B-50d), a GloVe text file path, or ``None`` for
+    random initialisation. ``extra_vectors`` adds the N most frequent pretrained words to
+    the vocabulary so unseen-but-known words still get a meaningful vector at inference.
+    ``teacher_weight`` blends hard labels with a teacher's probabilities (distillation).
+    """
+
+    arch: str = "cnn"
+    hparams: dict = field(default_factory=dict)
+    embeddings: str | None = "glove"
+    embed_dim: int = 50
+    freeze_embeddings: bool = False
+    extra_vectors: int = 0
+    lr: float = 1e-4
+    betas: tuple[float, float] = (0.9, 0.999)
+    weight_decay: float = 0.0
+    batch_size: int = 64
+    epochs: int = 20
+    patience: int = 3
+    val_fraction: float = 0.4
+    seed: int = 0
+    grad_clip: float = 5.0
+    max_tokens: int = 256
+    min_freq: int = 1
+    max_vocab: int | None = None
+    teacher_weight: float = 0.0
+    device: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHITECTURES:
+            raise ValueError(
+                f"unknown architecture {self.arch!r}; choose from "
+                f"{', '.join(sorted(ARCHITECTURES))}"
+            )
+        self.betas = tuple(self.betas)
+
+
+@dataclass
+class TrainResult:
+    bundle: Bundle
+    history: list[dict]
+    metrics: dict
+    seconds: float
+
+
+def resolve_device(device: str | None) -> torch.device:
+    """CUDA when available unless a device is named."""
+    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+
+
+def data_hash(texts: Sequence[str], labels: Sequence[int]) -> str:
+    """SHA-256 of the training examples, in order, recorded in the bundle."""
+    h = hashlib.sha256()
+    for text, label in zip(texts, labels, strict=True):
+        h.update(f"{label}\t{text}\n".encode())
+    return h.hexdigest()
+
+
+def encode_texts(vocab: Vocabulary, texts: Sequence[str], max_tokens: int) -> list[list[int]]:
+    return [vocab.encode(head_tail(tokenize(t), max_tokens)) for t in texts]
+
+
+def _targets(labels: Sequence[int], teacher: Sequence[float] | None, weight: float) -> torch.Tensor:
+    """Soft targets: (1 - weight) * one-hot label + weight * teacher distribution."""
+    y = torch.tensor(labels, dtype=torch.float32)
+    p = (
+        y
+        if teacher is None
+        else (1 - weight) * y + weight * torch.tensor(teacher, dtype=torch.float32)
+    )
+    return torch.stack([1 - p, p], dim=1)
+
+
+def train(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    config: TrainConfig | None = None,
+    val_texts: Sequence[str] | None = None,
+    val_labels: Sequence[int] | None = None,
+    progress: bool = True,
+    teacher_probs: Sequence[float] | None = None,
+) -> TrainResult:
+    """Train ``config.arch`` on ``texts``/``labels`` (1 = positive) and return a bundle.
+
+    With ``val_texts``/``val_labels`` that fixed set is used for early stopping and
+    calibration; otherwise ``config.val_fraction`` of the distinct texts is held out.
+    ``teacher_probs`` (P(positive) per training text) enables distillation.
+    """
+    config = config or TrainConfig()
+    started = time.perf_counter()
+    seed_everything(config.seed)
+    device = resolve_device(config.device)
+    texts, labels = list(texts), [int(y) for y in labels]
+    teacher = None if teacher_probs is None else [float(p) for p in teacher_probs]
+    if val_texts is None:
+        tr, va = dedup_split(texts, config.val_fraction, config.seed)
+        val_texts, val_labels = [texts[i] for i in va], [labels[i] for i in va]
+        texts, labels = [texts[i] for i in tr], [labels[i] for i in tr]
+        teacher = None if teacher is None else [teacher[i] for i in tr]
+    val_texts, val_labels = list(val_texts), [int(y) for y in (val_labels or [])]
+    if not texts:
+        raise ValueError("no training examples")
+
+    tokens = [head_tail(tokenize(t), config.max_tokens) for t in texts]
+    vectors = load_vectors(config.embeddings) if config.embeddings else None
+    extra = vectors.words[: config.extra_vectors] if vectors is not None else []
+    vocab = Vocabulary.build(tokens, config.min_freq, config.max_vocab, extra)
+    init, _ = embedding_matrix(vocab, vectors, config.embed_dim, config.seed)
+    hparams = {"embed_dim": init.shape[1], **config.hparams}
+    model = build_model(config.arch, len(vocab), hparams)
+    model.embedding.weight.data.copy_(torch.from_numpy(init))
+    model.embedding.weight.requires_grad_(not config.freeze_embeddings)
+    model.to(device)
+
+    train_ids = [vocab.encode(t) for t in tokens]
+    val_ids = encode_texts(vocab, val_texts, config.max_tokens)
+    targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
+    optimizer = torch.optim.Adam(
+        [p for p in model.parameters() if p.requires_grad],
+        lr=config.lr,
+        betas=config.betas,
+        weight_decay=config.weight_decay,
+    )
+    rng = np.random.default_rng(config.seed)
+    history: list[dict] = []
+    best: tuple[float, float] | None = None
+    best_state, stale = copy.deepcopy(model.state_dict()), 0
+    for epoch in range(1, config.epochs + 1):
+        t0 = time.perf_counter()
+        train_loss, train_acc = _run_epoch(
+            model, optimizer, train_ids, labels, targets, config, rng, device, progress, epoch
+        )
+        row = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc}
+        if val_ids:
+            logits = batched_logits(model, val_ids, 256, device)
+            row.update(_val_scores(logits, val_labels))
+            key = (row["val_acc"], -row["val_loss"])
+            if best is None or key > best:
+                best, best_state, stale = key, copy.deepcopy(model.state_dict()), 0
+            else:
+                stale += 1
+        else:
+            best_state = copy.deepcopy(model.state_dict())
+        row["seconds"] = round(time.perf_counter() - t0, 3)
+        history.append(row)
+        if val_ids and stale >= config.patience:
+            break
+
+    model.load_state_dict(best_state)
+    temperature, metrics = (
+        1.0,
+        {"n_train": len(texts), "n_val": len(val_texts), "epochs": len(history)},
+    )
+    if val_ids:
+        logits = batched_logits(model, val_ids, 256, device)
+        temperature = fit_temperature(logits, torch.tensor(val_labels))
+        scores = classification_metrics(val_labels, logits.argmax(1).tolist())
+        metrics.update({f"val_{k}": v for k, v in scores.items() if k != "confusion"})
+        metrics["val_confusion"] = scores["confusion"]
+    seconds = time.perf_counter() - started
+    metrics["train_seconds"] = round(seconds, 2)
+    bundle = Bundle(
+        arch=config.arch,
+        hparams=hparams,
+        vocab=vocab,
+        state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
+        config=_config_dict(config),
+        metrics=metrics,
+        temperature=temperature,
+        data_hash=data_hash(texts, labels),
+    )
+    return TrainResult(bundle, history, metrics, seconds)
+
+
+def _config_dict(config: TrainConfig) -> dict:
+    out = asdict(config)
+    out["betas"] = list(config.betas)
+    return out
+
+
+def _val_scores(logits: torch.Tensor, labels: Sequence[int]) -> dict:
+    y = torch.tensor(labels)
+    return {
+        "val_loss": float(nn.functional.cross_entropy(logits, y)),
+        "val_acc": float((logits.argmax(1) == y).float().mean()),
+    }
+
+
+def _run_epoch(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    ids: list[list[int]],
+    labels: list[int],
+    targets: torch.Tensor,
+    config: TrainConfig,
+    rng: np.random.Generator,
+    device: torch.device,
+    progress: bool,
+    epoch: int,
+) -> tuple[float, float]:
+    model.train()
+    batches = bucket_batches([len(s) for s in ids], config.batch_size, rng)
+    total_loss, correct, seen = 0.0, 0, 0
+    bar = tqdm(
+        batches,
+        desc=f"epoch {epoch}",
+        disable=not progress,
+        file=sys.stderr,
+        leave=False,
+        dynamic_ncols=True,
+    )
+    for batch in bar:
+        x, lengths = pad([ids[i] for i in batch], device)
+        target = targets[batch].to(device)
+        logits = model(x, lengths)
+        loss = -(target * torch.log_softmax(logits, 1)).sum(1).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if config.grad_clip:
+            nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        optimizer.step()
+        n = len(batch)
+        total_loss += loss.item() * n
+        correct += int((logits.argmax(1).cpu() == torch.tensor([labels[i] for i in batch])).sum())
+        seen += n
+        bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}")
+    return total_loss / max(seen, 1), correct / max(seen, 1)

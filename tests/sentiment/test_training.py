@@ -1,0 +1,85 @@
+import pytest
+import torch
+
+from sentirec.sentiment.architectures import ARCHITECTURES
+from sentirec.sentiment.embeddings import embedding_matrix, load_glove_text
+from sentirec.sentiment.evaluation import evaluate
+from sentirec.sentiment.text import Vocabulary
+from sentirec.sentiment.training import TrainConfig, train
+
+from .conftest import fast_config
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_every_architecture_learns_the_cues(arch, corpus, heldout):
+    result = train(*corpus, fast_config(arch), progress=False)
+    scores = evaluate(result.bundle, *heldout)
+    assert scores["accuracy"] >= 0.85, scores
+    assert result.history and {"train_loss", "val_loss", "train_acc", "val_acc"} <= set(
+        result.history[0]
+    )
+
+
+def test_same_seed_same_metrics_and_weights(corpus):
+    texts, labels = corpus[0][:200], corpus[1][:200]
+    a = train(texts, labels, fast_config("lstm", epochs=1), progress=False)
+    b = train(texts, labels, fast_config("lstm", epochs=1), progress=False)
+    c = train(texts, labels, fast_config("lstm", epochs=1, seed=1), progress=False)
+    assert a.history[-1]["val_loss"] == b.history[-1]["val_loss"]
+    assert a.bundle.version == b.bundle.version
+    assert a.bundle.version != c.bundle.version
+
+
+def test_default_split_is_60_40_and_explicit_validation_is_used(corpus, heldout):
+    texts, labels = corpus
+    default = train(texts, labels, fast_config("mlp", epochs=1), progress=False)
+    assert 0.3 < default.metrics["n_val"] / len(texts) < 0.5
+    fixed = train(texts, labels, fast_config("mlp", epochs=1), *heldout, progress=False)
+    assert fixed.metrics["n_val"] == len(heldout[0])
+    assert fixed.metrics["n_train"] == len(texts)
+
+
+def test_library_defaults_match_the_paper_setup():
+    config = TrainConfig()
+    assert (config.lr, config.betas, config.val_fraction) == (1e-4, (0.9, 0.999), 0.4)
+
+
+def test_early_stopping_stops_before_max_epochs(corpus):
+    result = train(*corpus, fast_config("mlp", epochs=50, patience=1, lr=5e-2), progress=False)
+    assert len(result.history) < 50
+
+
+def test_teacher_probabilities_change_the_model(corpus):
+    texts, labels = corpus[0][:200], corpus[1][:200]
+    plain = train(texts, labels, fast_config("mlp", epochs=1), progress=False)
+    soft = train(
+        texts,
+        labels,
+        fast_config("mlp", epochs=1, teacher_weight=1.0),
+        progress=False,
+        teacher_probs=[0.5] * len(texts),
+    )
+    assert plain.bundle.version != soft.bundle.version
+
+
+def test_glove_text_file_initialises_known_words(tmp_path, corpus):
+    path = tmp_path / "vectors.txt"
+    path.write_text("good 1 0 0 0\nbad -1 0 0 0\nthe 0 1 0 0\n", encoding="utf-8")
+    vectors = load_glove_text(path)
+    vocab = Vocabulary(["good", "bad", "zzz"])
+    matrix, found = embedding_matrix(vocab, vectors, 4, seed=0)
+    assert found == 2
+    assert matrix[vocab.stoi["good"]].tolist() == [1, 0, 0, 0]
+    assert not matrix[0].any()  # padding row
+    result = train(
+        *corpus,
+        fast_config("cnn", embeddings=str(path), embed_dim=4, epochs=1, freeze_embeddings=True),
+        progress=False,
+    )
+    weight = result.bundle.state_dict["embedding.weight"].float()
+    assert torch.allclose(weight[result.bundle.vocab.stoi["good"]], torch.tensor([1.0, 0, 0, 0]))
+
+
+def test_unknown_arch_is_rejected_by_config():
+    with pytest.raises(ValueError, match="unknown architecture"):
+        TrainConfig(arch="bert")
