@@ -85,6 +85,11 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         '{"social": 0.5, "quality": 0.25, "model": 0.2, "freshness": 0.05}',
     ),
     "QUALITY_PRIOR_STRENGTH": (_non_negative_number, "a number of opinions >= 0, e.g. 5.0"),
+    "FEED_SECOND_HOP": (lambda v: isinstance(v, bool), "True or False"),
+    "FEED_SUGGESTIONS": (
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 50,
+        "an integer from 0 (no suggestions) to 50, e.g. 5",
+    ),
     "PREDICT_MAX_CHARS": (_positive_int, "a positive integer, e.g. 5000"),
 }
 

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "FEED_CANDIDATE_LIMIT": 500,
     "FEED_WEIGHTS": {"social": 0.5, "quality": 0.25, "model": 0.2, "freshness": 0.05},
     "QUALITY_PRIOR_STRENGTH": 5.0,
+    "FEED_SECOND_HOP": False,
+    "FEED_SUGGESTIONS": 5,
     # Prediction endpoint
     "PREDICT_MAX_CHARS": 5_000,
 }

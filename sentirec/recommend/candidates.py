@@ -1,0 +1,257 @@
+"""Bounded candidate generation: the handful of indexed queries behind one feed page.
+
+Each function is one query, capped by the viewer's own follows or by
+``SENTIREC["FEED_CANDIDATE_LIMIT"]``: nothing here reads all items, all ratings or all
+follows. Items the viewer already rated or reviewed are excluded inside the SQL, so the
+caps count only items the feed can show. The numbers go to the pure
+``recommend.scoring`` functions; this module only fetches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Exists, F, Model, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Abs, JSONObject
+
+from sentirec.models import Follow, ItemStats, Rating, Review, SentimentStatus
+from sentirec.recommend.scoring import STAR_MAX, STAR_MIN, Opinion
+
+
+@dataclass(frozen=True)
+class Followee:
+    """Someone the viewer follows, with what tie strength needs."""
+
+    user_id: int
+    username: str
+    reciprocal: bool
+    last_active: datetime | None
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the ranking needs about an item besides opinions (from ``ItemStats``)."""
+
+    item_id: int
+    quality: float
+    last_activity: datetime | None
+
+
+@dataclass(frozen=True)
+class OpinionRows:
+    """Recent opinions, plus the review behind each (user, item) that has one."""
+
+    opinions: list[Opinion]
+    review_ids: dict[tuple[int, int], int]
+
+
+def username_field() -> str:
+    return get_user_model().USERNAME_FIELD
+
+
+def item_model() -> type[Model]:
+    """The (possibly swapped) item model, as ``ItemStats`` points at it."""
+    return ItemStats._meta.get_field("item").related_model
+
+
+def unseen(queryset: QuerySet, viewer_id: int | None) -> QuerySet:
+    """``queryset`` without the items the viewer rated or reviewed (two anti-joins)."""
+    if viewer_id is None:
+        return queryset
+    rated = Rating.objects.filter(user_id=viewer_id).values("item_id")
+    reviewed = Review.objects.filter(user_id=viewer_id).values("item_id")
+    return queryset.exclude(item_id__in=rated).exclude(item_id__in=reviewed)
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
+
+
+def followees(viewer_id: int) -> list[Followee]:
+    """Everyone the viewer follows, with reciprocity and last activity: one query, each
+    annotation an index lookup per follow."""
+    their = OuterRef("followee_id")
+    last_rated = Rating.objects.filter(user_id=their).order_by("-updated").values("updated")
+    last_reviewed = Review.objects.filter(user_id=their).order_by("-created").values("created")
+    rows = (
+        Follow.objects.filter(follower_id=viewer_id)
+        .annotate(
+            username=F(f"followee__{username_field()}"),
+            reciprocal=Exists(Follow.objects.filter(follower_id=their, followee_id=viewer_id)),
+            last_rated=Subquery(last_rated[:1]),
+            last_reviewed=Subquery(last_reviewed[:1]),
+        )
+        .values_list("followee_id", "username", "reciprocal", "last_rated", "last_reviewed")
+    )
+    return [Followee(uid, name, rec, _latest(a, b)) for uid, name, rec, a, b in rows]
+
+
+def second_hop(viewer_id: int, limit: int) -> list[tuple[int, int, str]]:
+    """(followee, their followee, username) edges one step past the viewer's follows, most
+    recent first and at most ``limit``; the viewer and people she follows are left out."""
+    mine = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
+    return list(
+        Follow.objects.filter(follower_id__in=mine)
+        .exclude(followee_id__in=mine)
+        .exclude(followee_id=viewer_id)
+        .order_by("-created", "-id")
+        .values_list("follower_id", "followee_id", f"followee__{username_field()}")[:limit]
+    )
+
+
+def agreements(viewer_id: int, user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
+    """user -> (agreement in [-1, 1], number of co-rated items) with the viewer, from stars.
+
+    One grouped query that starts from the viewer's own ratings, so its cost is the
+    number of ratings on the items she rated, not the others' whole histories. Agreement
+    is ``1 - mean |a - b|`` on the [-1, 1] opinion scale, as ``scoring.opinion_agreement``.
+    """
+    other = "item__sentirec_ratings"
+    rows = (
+        Rating.objects.filter(user_id=viewer_id, **{f"{other}__user_id__in": list(user_ids)})
+        .values(other_id=F(f"{other}__user_id"))
+        .annotate(n=Count("pk"), gap=Avg(Abs(F("stars") - F(f"{other}__stars"))))
+        .values_list("other_id", "n", "gap")
+    )
+    unit = 2.0 / (STAR_MAX - STAR_MIN)
+    return {uid: (1.0 - float(gap) * unit, n) for uid, n, gap in rows}
+
+
+def _review_opinion(
+    user_id: int, item_id: int, stars, updated: datetime, status: str, score, confidence, words
+) -> Opinion:
+    scored = status == SentimentStatus.SCORED
+    return Opinion(
+        user_id=user_id,
+        item_id=item_id,
+        stars=None if stars is None else float(stars),
+        sentiment=score if scored else None,
+        confidence=confidence if scored else None,
+        highlights=tuple(words or ()) if scored else (),
+        updated_at=updated,
+    )
+
+
+def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> OpinionRows:
+    """The authors' most recent opinions on items the viewer has not seen, at most ``limit``.
+
+    Two queries: ratings (each with its review, if any, fetched by a unique-index lookup)
+    and reviews written without stars, which have no rating row.
+    """
+    if not author_ids:
+        return OpinionRows([], {})
+    review = Review.objects.filter(
+        user_id=OuterRef("user_id"), item_id=OuterRef("item_id")
+    ).order_by()
+    review_json = JSONObject(
+        id="id",
+        status="sentiment_status",
+        score="sentiment_score",
+        confidence="sentiment_confidence",
+        highlights="sentiment_highlights",
+    )
+    rated = (
+        unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id)
+        .annotate(review=Subquery(review.values(data=review_json)[:1]))
+        .order_by("-updated", "-id")
+        .values_list("user_id", "item_id", "stars", "updated", "review")[:limit]
+    )
+    starless = (
+        unseen(Review.objects.filter(user_id__in=author_ids, stars__isnull=True), viewer_id)
+        .order_by("-updated", "-id")
+        .values_list(
+            "id",
+            "user_id",
+            "item_id",
+            "updated",
+            "sentiment_status",
+            "sentiment_score",
+            "sentiment_confidence",
+            "sentiment_highlights",
+        )[:limit]
+    )
+    found: list[tuple[datetime, Opinion, int | None]] = []
+    for user_id, item_id, stars, updated, data in rated:
+        if data is None:
+            found.append(
+                (updated, Opinion(user_id, item_id, float(stars), updated_at=updated), None)
+            )
+            continue
+        words = data["highlights"]
+        opinion = _review_opinion(
+            user_id,
+            item_id,
+            stars,
+            updated,
+            data["status"],
+            data["score"],
+            data["confidence"],
+            _json_list(words),
+        )
+        found.append((updated, opinion, data["id"]))
+    for review_id, user_id, item_id, updated, *sentiment in starless:
+        found.append(
+            (updated, _review_opinion(user_id, item_id, None, updated, *sentiment), review_id)
+        )
+    found.sort(key=lambda row: row[0], reverse=True)
+    kept = found[:limit]
+    return OpinionRows(
+        [opinion for _, opinion, _ in kept],
+        {(o.user_id, o.item_id): rid for _, o, rid in kept if rid is not None},
+    )
+
+
+def _json_list(value) -> list:
+    """A JSON array nested in a JSON object comes back as text on SQLite."""
+    return json.loads(value) if isinstance(value, str) else value or []
+
+
+def _facts(rows) -> list[ItemFacts]:
+    return [ItemFacts(item_id, quality, last) for item_id, quality, last in rows]
+
+
+def top_quality(viewer_id: int | None, limit: int) -> list[ItemFacts]:
+    """The best items by Bayesian quality the viewer has not seen (walks the index)."""
+    rows = (
+        unseen(ItemStats.objects.all(), viewer_id)
+        .order_by("-weighted_score", "item_id")
+        .values_list("item_id", "weighted_score", "last_activity")[:limit]
+    )
+    return _facts(rows)
+
+
+def item_facts(viewer_id: int | None, item_ids: Iterable[int]) -> dict[int, ItemFacts]:
+    """Stats of these items, leaving out any the viewer has seen."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    rows = unseen(ItemStats.objects.filter(item_id__in=ids), viewer_id).values_list(
+        "item_id", "weighted_score", "last_activity"
+    )
+    return {facts.item_id: facts for facts in _facts(rows)}
+
+
+def items_with_stats(item_ids: Iterable[int]) -> dict[int, Model]:
+    """The page's item instances with ``sentirec_stats`` joined in (one query)."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    return {
+        item.pk: item
+        for item in item_model()
+        .objects.filter(pk__in=ids)
+        .select_related("sentirec_stats")
+        .order_by()
+    }
+
+
+def review_texts(review_ids: Iterable[int]) -> dict[int, str]:
+    """The text of the reviews quoted on the page (one query, a page's worth of rows)."""
+    ids = list(review_ids)
+    if not ids:
+        return {}
+    return dict(Review.objects.filter(pk__in=ids).order_by().values_list("pk", "text"))

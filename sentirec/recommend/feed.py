@@ -1,0 +1,254 @@
+"""The feed: the one function the pages, the API and the admin preview call.
+
+``feed(user, page)`` turns a bounded set of candidates (followees' recent opinions, the
+best items by quality) into a ranked, explained page with ``recommend.scoring``. It runs
+a fixed handful of indexed queries whatever the number of people followed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
+from django.utils import timezone
+
+from sentirec.conf import DEFAULTS, settings
+from sentirec.recommend import candidates
+from sentirec.recommend.candidates import Followee, ItemFacts, OpinionRows
+from sentirec.recommend.explain import excerpt, explanation
+from sentirec.recommend.scoring import (
+    BlendWeights,
+    Candidate,
+    Contribution,
+    RankedItem,
+    SocialEvidence,
+    Tie,
+    rank,
+    second_hop_ties,
+    social_scores,
+    tie_strength,
+)
+from sentirec.recommend.suggestions import Suggestion, suggest
+
+__all__ = ["MAX_PAGE_SIZE", "Contributor", "FeedEntry", "FeedPage", "Suggestion", "feed"]
+
+#: The largest page a caller may ask for (``FEED_PAGE_SIZE`` is checked against it too).
+MAX_PAGE_SIZE = 100
+#: Contributors listed per entry (the explanation still counts all of them).
+MAX_CONTRIBUTORS = 5
+SECONDS_PER_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Someone you follow (or, with ``via_username``, someone they follow) whose opinion
+    put the item in your feed."""
+
+    user_id: int
+    username: str
+    opinion: float
+    label: str
+    highlights: list[str]
+    excerpt: str
+    review_id: int | None
+    via_username: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One ranked item; ``components`` are the weighted parts that sum to ``score``."""
+
+    item: Model
+    score: float
+    components: dict[str, float]
+    reason: str
+    contributors: list[Contributor]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """A page of the feed. ``cold_start``: no social evidence yet (top items instead, and
+    ``who_to_follow`` on the first page)."""
+
+    user_id: int | None
+    page: int
+    page_size: int
+    entries: list[FeedEntry]
+    has_next: bool
+    cold_start: bool
+    who_to_follow: list[Suggestion] = field(default_factory=list)
+    generated_at: datetime = field(default_factory=timezone.now)
+
+
+def viewer_id_of(user) -> int | None:
+    """The user's id, or None for a visitor (None or AnonymousUser)."""
+    return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
+    """The ``page``-th page (from 1) of ``user``'s feed; visitors get the top items."""
+    size = settings.FEED_PAGE_SIZE if page_size is None else page_size
+    if not isinstance(page, int) or page < 1:
+        raise ValueError(f"page must be an integer >= 1, not {page!r}")
+    if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, not {size!r}")
+    return build_page(viewer_id_of(user), page, size)
+
+
+def blend_weights(page_size: int) -> BlendWeights:
+    """``FEED_WEIGHTS`` (missing keys take their defaults) plus the diversity rule."""
+    weights = {**DEFAULTS["FEED_WEIGHTS"], **settings.FEED_WEIGHTS}
+    return BlendWeights(
+        **weights, max_per_followee=settings.FEED_MAX_PER_FOLLOWEE, page_size=page_size
+    )
+
+
+def build_page(
+    viewer_id: int | None,
+    page: int,
+    size: int,
+    watch: Callable[[list[int]], None] = lambda ids: None,
+) -> FeedPage:
+    """Build a page from the database. ``watch`` is told whose opinions the page reads,
+    before they are read (the cache keys the page on their versions)."""
+    limit = settings.FEED_CANDIDATE_LIMIT
+    follows = candidates.followees(viewer_id) if viewer_id is not None else []
+    hops = []
+    if follows and settings.FEED_SECOND_HOP:
+        hops = candidates.second_hop(viewer_id, limit)
+    names = {f.user_id: f.username for f in follows} | {w: name for _, w, name in hops}
+    watch(list(names))
+    rows = OpinionRows([], {})
+    social: dict[int, SocialEvidence] = {}
+    if names:
+        rows = candidates.recent_opinions(viewer_id, list(names), limit)
+    if rows.opinions:
+        social = social_scores(_ties(viewer_id, follows, hops), rows.opinions)
+    quality = candidates.top_quality(viewer_id, limit)
+    facts = {f.item_id: f for f in quality}
+    facts |= candidates.item_facts(None, set(social) - set(facts))
+    ranked = rank(_candidates(facts, social), social, blend_weights(size))
+    start = (page - 1) * size
+    chosen = ranked[start : start + size]
+    cold = not social
+    return FeedPage(
+        user_id=viewer_id,
+        page=page,
+        page_size=size,
+        entries=_entries(chosen, rows, names),
+        has_next=len(ranked) > start + size,
+        cold_start=cold,
+        who_to_follow=(
+            suggest(viewer_id, [f.item_id for f in quality], settings.FEED_SUGGESTIONS)
+            if cold and page == 1
+            else []
+        ),
+    )
+
+
+def _ties(
+    viewer_id: int, follows: Sequence[Followee], hops: Sequence[tuple[int, int, str]]
+) -> dict[int, Tie]:
+    """Tie strengths: follow, reciprocity, agreement on co-rated items, inactivity decay
+    (measured against the most recently active followee, so an imported historic site
+    is not all decayed to nothing), and friends of friends through their best path."""
+    ids = [f.user_id for f in follows]
+    agree = candidates.agreements(viewer_id, ids)
+    reference = max((f.last_active for f in follows if f.last_active), default=None)
+    days = [
+        (reference - f.last_active).total_seconds() / SECONDS_PER_DAY if f.last_active else 0.0
+        for f in follows
+    ]
+    strengths = np.atleast_1d(
+        tie_strength(
+            reciprocal=[f.reciprocal for f in follows],
+            agreement=[agree.get(uid, (0.0, 0))[0] for uid in ids],
+            n_shared=[agree.get(uid, (0.0, 0))[1] for uid in ids],
+            days_inactive=days,
+        )
+    )
+    direct = {uid: float(s) for uid, s in zip(ids, strengths, strict=True)}
+    their: dict[int, dict[int, float]] = defaultdict(dict)
+    for middle, user, _ in hops:
+        their[middle][user] = tie_strength()
+    return second_hop_ties(direct, their, viewer_id)
+
+
+def _candidates(facts: dict[int, ItemFacts], social: dict[int, SocialEvidence]) -> list[Candidate]:
+    now = timezone.now()
+    result = []
+    for item_id in facts.keys() | social.keys():
+        known = facts.get(item_id)
+        last = known.last_activity if known else None
+        result.append(
+            Candidate(
+                item_id,
+                quality=known.quality if known else 0.0,
+                age_days=(now - last).total_seconds() / SECONDS_PER_DAY if last else None,
+            )
+        )
+    return result
+
+
+def _stats(item: Model):
+    try:
+        return item.sentirec_stats
+    except ObjectDoesNotExist:
+        return None
+
+
+def _entries(
+    chosen: Sequence[RankedItem], rows: OpinionRows, names: dict[int, str]
+) -> list[FeedEntry]:
+    items = candidates.items_with_stats(r.item_id for r in chosen)
+    shown = {r.item_id: r.explanation.contributors[:MAX_CONTRIBUTORS] for r in chosen}
+    quoted = {
+        (c.user_id, item_id): rows.review_ids.get((c.user_id, item_id))
+        for item_id, contributions in shown.items()
+        for c in contributions
+    }
+    texts = candidates.review_texts(rid for rid in quoted.values() if rid is not None)
+    entries = []
+    for ranked in chosen:
+        item = items.get(ranked.item_id)
+        if item is None:  # deleted since the candidates were read
+            continue
+        people = [
+            _contributor(c, quoted[(c.user_id, ranked.item_id)], texts, names)
+            for c in shown[ranked.item_id]
+        ]
+        leader = ranked.explanation.contributors[0].label if people else None
+        agreeing = sum(c.label == leader for c in ranked.explanation.contributors)
+        entries.append(
+            FeedEntry(
+                item=item,
+                score=float(ranked.score),
+                components={k: float(v) for k, v in ranked.components.items()},
+                reason=ranked.explanation.reason,
+                contributors=people,
+                explanation=explanation(ranked.explanation.reason, people, agreeing, _stats(item)),
+            )
+        )
+    return entries
+
+
+def _contributor(
+    c: Contribution, review_id: int | None, texts: dict[int, str], names: dict[int, str]
+) -> Contributor:
+    text = texts.get(review_id, "") if review_id is not None else ""
+    return Contributor(
+        user_id=c.user_id,
+        username=names.get(c.user_id, ""),
+        opinion=float(c.opinion),
+        label=c.label,
+        highlights=list(c.highlights),
+        excerpt=excerpt(text, c.highlights) if text else "",
+        review_id=review_id,
+        via_username=names.get(c.via) if c.via is not None else None,
+    )

@@ -1,0 +1,95 @@
+"""A feed page costs a fixed handful of queries, however many people the user follows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sentirec.models import Follow, Item, Rating, Review, SentimentStatus
+from sentirec.recommend.feed import feed
+from sentirec.services.stats import refresh_item_stats
+
+FOLLOWEES = 1000
+ITEMS = 300
+MAX_QUERIES = 10
+
+
+@pytest.fixture
+def crowd(db, user):
+    """``user`` follows 1,000 people (half follow back); each rated three items and
+    reviewed one of them; ``user`` rated a few of the same items."""
+    User = get_user_model()
+    people = User.objects.bulk_create(
+        User(username=f"crowd{n}", password="!") for n in range(FOLLOWEES)
+    )
+    items = Item.objects.bulk_create(Item(title=f"Thing {n}") for n in range(ITEMS))
+    Follow.objects.bulk_create(Follow(follower=user, followee=p) for p in people)
+    Follow.objects.bulk_create(Follow(follower=p, followee=user) for p in people[::2])
+    ratings, reviews = [], []
+    for n, person in enumerate(people):
+        for k in range(3):
+            thing = items[(n * 7 + k * 13) % ITEMS]
+            ratings.append(Rating(user=person, item=thing, stars=Decimal(1 + (n + k) % 5)))
+        reviews.append(
+            Review(
+                user=person,
+                item=items[(n * 7) % ITEMS],
+                text=f"Review {n}: the battery lasts forever.",
+                stars=Decimal(1 + n % 5),
+                sentiment_status=SentimentStatus.SCORED,
+                sentiment_score=0.8,
+                sentiment_confidence=0.9,
+                sentiment_highlights=["forever"],
+            )
+        )
+    Rating.objects.bulk_create(ratings)
+    Review.objects.bulk_create(reviews)
+    Rating.objects.bulk_create(Rating(user=user, item=items[n], stars=Decimal(4)) for n in (0, 7))
+    refresh_item_stats(item.pk for item in items)
+    return people
+
+
+def test_a_page_for_someone_following_1000_people(user, crowd, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = feed(user)
+
+    assert not page.cold_start and len(page.entries) == 20
+    assert all(e.reason == "social" and e.contributors for e in page.entries[:5])
+    assert all(e.item.pk not in (1, 8) for e in page.entries)  # rated by the user
+
+
+def test_second_hop_stays_within_the_bound(
+    settings, user, crowd, make_user, django_assert_max_num_queries
+):
+    settings.SENTIREC = {"FEED_SECOND_HOP": True}
+    far = make_user("far")
+    Follow.objects.create(follower=crowd[0], followee=far)
+    Rating.objects.create(user=far, item=Item.objects.create(title="Far away"), stars=5)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = feed(user, page_size=100)
+
+    assert not page.cold_start
+    entries = [e for n in (1, 2, 3, 4) for e in feed(user, page=n, page_size=100).entries]
+    (reached,) = [e for e in entries if e.item.title == "Far away"]
+    assert [(c.username, c.via_username) for c in reached.contributors] == [("far", "crowd0")]
+    assert reached.explanation == "far (followed by crowd0) loved this"
+
+
+def test_a_cold_start_with_silent_followees_stays_within_the_bound(
+    make_user, crowd, django_assert_max_num_queries
+):
+    newcomer = make_user("newcomer")
+    Follow.objects.bulk_create(
+        Follow(follower=newcomer, followee=make_user(f"silent{n}")) for n in range(50)
+    )
+    silent = newcomer.sentirec_following.first().followee
+    Follow.objects.bulk_create(Follow(follower=silent, followee=p) for p in crowd[:5])
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = feed(newcomer)
+
+    assert page.cold_start and page.who_to_follow
+    assert page.who_to_follow[0].reason == "Followed by 1 person you follow"
