@@ -6,9 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 
 from sentirec.conf import settings
 from sentirec.models import Rating, Review
+from sentirec.views.catalog import ORDERING_LABELS
 
 #: The star values the usual UI offers: 1 to 5 in half steps (the model accepts 0.5 too).
 UI_STAR_CHOICES = [(str(Decimal(n) / 2), f"{n / 2:g} ★") for n in range(2, 11)]
@@ -54,3 +57,30 @@ class RatingForm(OwnedOpinionForm):
     class Meta:
         model = Rating
         fields = ["stars"]
+
+
+class ItemSearchForm(forms.Form):
+    """The browse page's query string; Django's fields refuse NUL bytes and over-long input."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search", widget=forms.SearchInput)
+    category = forms.CharField(required=False, max_length=100, label="Category")
+    order = forms.ChoiceField(
+        required=False, choices=list(ORDERING_LABELS.items()), label="Order by"
+    )
+
+    def __init__(self, *args, categories: list[str] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Offered as a list, but any text is accepted: an unknown category finds nothing.
+        choices = [("", "All categories"), *((name, name) for name in categories)]
+        self.fields["category"].widget = forms.Select(choices=choices)
+
+    def clean_order(self) -> str:
+        return self.cleaned_data["order"] or "top"
+
+
+class SignupForm(UserCreationForm):
+    """Sign up with a username and a password checked by ``AUTH_PASSWORD_VALIDATORS``."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = (get_user_model().USERNAME_FIELD,)

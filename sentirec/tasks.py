@@ -39,3 +39,10 @@ def retrain(arch: str | None = None, options: dict | None = None) -> str:
     from sentirec.services import training  # torch: loaded by workers, not web processes
 
     return training.retrain(arch=arch, options=options).reason
+
+
+@shared_task(name="sentirec.predict_sentiment")
+def predict_sentiment(job_id: str, owner_id: int, texts: list[str]) -> str:
+    from sentirec.services import predict
+
+    return predict.run_job(job_id, owner_id, texts)

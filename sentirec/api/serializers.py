@@ -3,11 +3,18 @@ API rejects exactly what forms and the admin reject, with the same messages."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
+from sentirec.conf import settings
 from sentirec.models import Follow, Interaction, Item, ItemStats, Rating, Review, SentimentModel
+from sentirec.recommend.feed import MAX_PAGE_SIZE
+from sentirec.views.catalog import item_model
+from sentirec.views.feed import MAX_PAGE
 
 User = get_user_model()
 
@@ -50,7 +57,17 @@ class SentimentSerializer(serializers.Serializer):
     scored_at = serializers.DateTimeField(source="sentiment_scored_at", allow_null=True)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ItemFixedAfterCreation:
+    """An opinion belongs to one item: ``item`` is writable on create, read-only after."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["item"].read_only = True
+        return fields
+
+
+class ReviewSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):
     user = serializers.HiddenField(default=serializers.CurrentUserDefault())
     author = UserSummarySerializer(source="user", read_only=True)
     sentiment = SentimentSerializer(source="*", read_only=True)
@@ -76,14 +93,8 @@ class ReviewSerializer(serializers.ModelSerializer):
             )
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["item"].read_only = True  # a review cannot move to another item
-        return fields
 
-
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):
     user = serializers.HiddenField(default=serializers.CurrentUserDefault())
     author = UserSummarySerializer(source="user", read_only=True)
 
@@ -143,3 +154,116 @@ class SentimentModelSerializer(serializers.ModelSerializer):
             "load_error",
         ]
         read_only_fields = fields
+
+
+class SentimentModelMetricsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SentimentModel
+        fields = ["id", "version", "architecture", "metrics", "training_data"]
+        read_only_fields = fields
+
+
+@cache
+def item_serializer_class() -> type[serializers.ModelSerializer]:
+    """:class:`ItemSerializer`, or one for the host's own item model when it is swapped."""
+    model = item_model()
+    if model is Item:
+        return ItemSerializer
+    meta = type("Meta", (), {"model": model, "fields": "__all__"})
+    return type(f"{model.__name__}Serializer", (ItemSerializer,), {"Meta": meta})
+
+
+# --------------------------------------------------------------------------- feed
+# The feed is computed, not stored: these read the feed's dataclasses by attribute.
+
+
+class ContributorSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    opinion = serializers.FloatField(help_text="How they felt, from -1 (hated) to 1 (loved).")
+    label = serializers.CharField(help_text='The opinion in a word, like "loved".')
+    highlights = serializers.ListField(child=serializers.CharField())
+    excerpt = serializers.CharField()
+    review_id = serializers.IntegerField(allow_null=True)
+    via_username = serializers.CharField(
+        allow_null=True, help_text="Set when they reached you through someone you follow."
+    )
+
+
+class FeedEntrySerializer(serializers.Serializer):
+    item = serializers.SerializerMethodField()
+    score = serializers.FloatField()
+    components = serializers.DictField(child=serializers.FloatField())
+    reason = serializers.CharField(help_text="social, quality, model or freshness.")
+    explanation = serializers.CharField()
+    contributors = ContributorSerializer(many=True)
+
+    @extend_schema_field(ItemSerializer)
+    def get_item(self, entry) -> dict:
+        return item_serializer_class()(entry.item, context=self.context).data
+
+
+class SuggestionSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+class FeedPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+    cold_start = serializers.BooleanField(
+        help_text="True when there is too little about you yet: top items, people to follow."
+    )
+    generated_at = serializers.DateTimeField()
+    entries = FeedEntrySerializer(many=True)
+    who_to_follow = SuggestionSerializer(many=True)
+
+
+class FeedQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=MAX_PAGE)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+
+# --------------------------------------------------------------------------- prediction
+
+MAX_PREDICT_TEXTS = 16
+
+
+class PredictRequestSerializer(serializers.Serializer):
+    texts = serializers.ListField(
+        child=serializers.CharField(trim_whitespace=False),
+        min_length=1,
+        max_length=MAX_PREDICT_TEXTS,
+        help_text=f"1 to {MAX_PREDICT_TEXTS} texts, each within PREDICT_MAX_CHARS.",
+    )
+
+    def validate_texts(self, texts: list[str]) -> list[str]:
+        limit = settings.PREDICT_MAX_CHARS
+        for number, text in enumerate(texts, start=1):
+            if len(text) > limit:
+                raise serializers.ValidationError(
+                    f"Text {number} is {len(text)} characters long; the limit is {limit}."
+                )
+        return texts
+
+
+class HighlightSerializer(serializers.Serializer):
+    word = serializers.CharField()
+    weight = serializers.FloatField()
+
+
+class PredictionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    score = serializers.FloatField(help_text="P(positive) - P(negative), in [-1, 1].")
+    confidence = serializers.FloatField()
+    highlights = HighlightSerializer(many=True)
+
+
+class PredictJobSerializer(serializers.Serializer):
+    job = serializers.CharField()
+    status = serializers.ChoiceField(choices=["pending", "done"])
+    url = serializers.CharField(help_text="Where to poll for the result.")
+    results = PredictionSerializer(many=True, required=False)

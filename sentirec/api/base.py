@@ -1,0 +1,44 @@
+"""What every sentirec API view shares, whatever the host's ``REST_FRAMEWORK`` says:
+the error body, pagination, the OpenAPI inspector and the extra throttles."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.serializers import Serializer
+from rest_framework.throttling import BaseThrottle
+
+from sentirec.api.errors import exception_handler
+from sentirec.api.pagination import Pagination
+
+
+class Schema(AutoSchema):
+    """Lists a view's query-string filters (``view.filters``) as parameters of its list."""
+
+    def get_override_parameters(self) -> list:
+        parameters = super().get_override_parameters()
+        filters = getattr(self.view, "filters", None)
+        return [*parameters, filters] if filters and self._is_list_view() else parameters
+
+
+class SentirecAPIMixin:
+    schema = Schema()
+    pagination_class = Pagination
+    #: Throttles added to the site's default ones.
+    extra_throttle_classes: tuple[type[BaseThrottle], ...] = ()
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [*super().get_throttles(), *(throttle() for throttle in self.extra_throttle_classes)]
+
+    def query_params(self, serializer_class: type[Serializer]) -> dict:
+        """The request's query string validated by ``serializer_class`` (400 when bad)."""
+        params = serializer_class(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
+    def filtered(self, rows: QuerySet, filters: type[Serializer]) -> QuerySet:
+        """``rows`` narrowed by the query string, as ``filters.apply`` reads it."""
+        return filters().apply(rows, self.query_params(filters))

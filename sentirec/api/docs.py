@@ -1,0 +1,13 @@
+"""A page to explore and try the API, built on the OpenAPI schema (``sentirec:api:schema``).
+
+The explorer is sentirec's own small script (``static/sentirec/api-docs.js``): nothing
+is loaded from a CDN, so the docs work offline.
+"""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+
+class DocsView(TemplateView):
+    template_name = "sentirec/api_docs.html"

@@ -1,0 +1,52 @@
+"""One error body for every API failure, whatever went wrong::
+
+    {"status": 400, "code": "invalid", "detail": "text: The review text cannot be empty.",
+     "errors": {"text": ["The review text cannot be empty."]}}
+
+``detail`` is always one readable sentence; ``errors`` (validation failures only) maps
+each field to its messages, as DRF reports them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _first_message(errors: Any, path: str = "") -> str:
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            where = path if key == "non_field_errors" else f"{path}.{key}".strip(".")
+            return _first_message(value, where)
+    if isinstance(errors, list) and errors:
+        return _first_message(errors[0], path)
+    return f"{path}: {errors}" if path else str(errors)
+
+
+def error_body(status: int, code: str, detail: str, errors: Any = None) -> dict:
+    body = {"status": status, "code": code, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, with its many body shapes turned into :func:`error_body`."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # not an API error: Django's 500 handling (and logging) applies
+    if isinstance(exc, exceptions.ValidationError):
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        response.data = error_body(response.status_code, "invalid", _first_message(errors), errors)
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = getattr(detail, "code", None) or "error"
+        response.data = error_body(response.status_code, code, str(detail))
+    return response

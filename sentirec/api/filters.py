@@ -1,0 +1,70 @@
+"""Query-string filters, declared as serializers so bad values get a 400 with a message
+and the OpenAPI schema lists each parameter."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from rest_framework import serializers
+
+from sentirec.models import SentimentLabel, SentimentStatus
+from sentirec.views.catalog import ORDERING_LABELS
+
+#: The largest id PostgreSQL's bigint holds.
+MAX_ID = 2**63 - 1
+LABEL_CHOICES = [*SentimentLabel.values, SentimentStatus.PENDING, SentimentStatus.FAILED]
+
+
+def username_field(relation: str) -> str:
+    return f"{relation}__{get_user_model().USERNAME_FIELD}"
+
+
+class ItemFilters(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=200, help_text="Words in any text field.")
+    category = serializers.CharField(required=False, max_length=100)
+    order = serializers.ChoiceField(
+        required=False, default="top", choices=list(ORDERING_LABELS.items())
+    )
+
+
+class OpinionFilters(serializers.Serializer):
+    item = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    author = serializers.CharField(required=False, max_length=150, help_text="A username.")
+
+    def apply(self, rows: QuerySet, params: dict) -> QuerySet:
+        if "item" in params:
+            rows = rows.filter(item_id=params["item"])
+        if "author" in params:
+            rows = rows.filter(**{username_field("user"): params["author"]})
+        return rows
+
+
+class ReviewFilters(OpinionFilters):
+    label = serializers.ChoiceField(
+        required=False,
+        choices=LABEL_CHOICES,
+        help_text="A sentiment label (a moderator's correction wins), or pending / failed.",
+    )
+
+    def apply(self, rows: QuerySet, params: dict) -> QuerySet:
+        rows = super().apply(rows, params)
+        label = params.get("label")
+        if label in SentimentLabel.values:
+            model_says = Q(
+                corrected_label="", sentiment_status=SentimentStatus.SCORED, sentiment_label=label
+            )
+            rows = rows.filter(Q(corrected_label=label) | model_says)
+        elif label:
+            rows = rows.filter(sentiment_status=label)
+        return rows
+
+
+class FollowFilters(serializers.Serializer):
+    follower = serializers.CharField(required=False, max_length=150, help_text="A username.")
+    followee = serializers.CharField(required=False, max_length=150, help_text="A username.")
+
+    def apply(self, rows: QuerySet, params: dict) -> QuerySet:
+        for role in ("follower", "followee"):
+            if role in params:
+                rows = rows.filter(**{username_field(role): params[role]})
+        return rows

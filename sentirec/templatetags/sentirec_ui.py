@@ -1,0 +1,102 @@
+"""Template helpers for sentirec pages: highlighted review text, stars, form fields.
+
+Review text is user input. Every helper here escapes it before adding its own markup,
+so a review containing ``<script>`` is shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django import template
+from django.forms import BoundField
+from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+def _word_pattern(words: Iterable[str]) -> re.Pattern | None:
+    wanted = sorted({w.strip() for w in words if isinstance(w, str) and w.strip()}, key=len)
+    if not wanted:
+        return None
+    alternatives = "|".join(re.escape(word) for word in reversed(wanted))  # longest first
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+@register.filter
+def highlight(text: object, words: Iterable[str] | None) -> SafeString:
+    """``text`` escaped, with each of ``words`` (whole words, any case) in ``<mark>``."""
+    text = "" if text is None else str(text)
+    pattern = _word_pattern(words or ())
+    if pattern is None:
+        return escape(text)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts += [escape(text[last : match.start()]), format_html("<mark>{}</mark>", match[0])]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # every part above is escaped
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{round(float(value) * 100)}%"
+
+
+@register.simple_tag
+def share(part: int | None, whole: int | None) -> float:
+    """``part`` as a percentage of ``whole`` (0 when there is no whole), for bar widths."""
+    return round(100 * (part or 0) / whole, 1) if whole else 0.0
+
+
+@register.inclusion_tag("sentirec/includes/stars.html")
+def stars(value: Decimal | float | str | None) -> dict:
+    """Five stars, filled to the nearest half, with the number for screen readers.
+
+    Nothing for no value (an item nobody rated has no stats row: the template gives "").
+    """
+    if not value:
+        return {"value": None}
+    halves = round(float(value) * 2)
+    return {
+        "value": float(value),
+        "full": range(halves // 2),
+        "half": halves % 2,
+        "empty": range(5 - halves // 2 - halves % 2),
+    }
+
+
+@register.simple_tag
+def field(bound: BoundField, **attrs: str) -> SafeString:
+    """A form field with its label, help and errors, tied together for assistive tech.
+
+    The errors sit right under the label, and the input's ``aria-describedby`` names
+    both the help text and the errors so a screen reader reads them with the field.
+    """
+    ids = []
+    if bound.help_text:
+        ids.append(f"{bound.auto_id}_help")
+    if bound.errors:
+        ids.append(f"{bound.auto_id}_errors")
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    return render_to_string(
+        "sentirec/includes/field.html",
+        {
+            "field": bound,
+            "label": bound.label_tag(label_suffix=""),
+            "widget": bound.as_widget(attrs=attrs),
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict, number: int) -> str:
+    """The current URL's query string with ``page`` set to ``number``."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"

@@ -1,0 +1,23 @@
+"""The home page: the signed-in user's personalized feed, or top items for newcomers."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sentirec.recommend.feed import feed
+
+#: The last page served (later ones show it): nobody scrolls that far, and it bounds work.
+MAX_PAGE = 100
+
+
+def page_number(raw: str | None) -> int:
+    """The ``page`` query value as 1..MAX_PAGE; anything else is page 1."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 3:
+        return min(max(int(raw), 1), MAX_PAGE)
+    return 1
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    page = feed(request.user, page=page_number(request.GET.get("page")))
+    return render(request, "sentirec/home.html", {"feed": page})
