@@ -18,3 +18,4 @@ class SentirecConfig(AppConfig):
 
     def ready(self) -> None:
         from sentirec import checks, signals  # noqa: F401  (registers checks and receivers)
+        from sentirec.recommend import cache  # noqa: F401  (feed cache invalidation)

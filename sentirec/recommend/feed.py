@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sentirec.conf import DEFAULTS, settings
 from sentirec.recommend import candidates
+from sentirec.recommend.cache import PageCache
 from sentirec.recommend.candidates import Followee, ItemFacts, OpinionRows
 from sentirec.recommend.explain import excerpt, explanation
 from sentirec.recommend.scoring import (
@@ -92,13 +93,23 @@ def viewer_id_of(user) -> int | None:
 
 
 def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
-    """The ``page``-th page (from 1) of ``user``'s feed; visitors get the top items."""
+    """The ``page``-th page (from 1) of ``user``'s feed; visitors get the top items.
+
+    Served from the cache when nothing it depends on changed (see ``recommend.cache``).
+    """
     size = settings.FEED_PAGE_SIZE if page_size is None else page_size
     if not isinstance(page, int) or page < 1:
         raise ValueError(f"page must be an integer >= 1, not {page!r}")
     if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, not {size!r}")
-    return build_page(viewer_id_of(user), page, size)
+    viewer_id = viewer_id_of(user)
+    cached = PageCache(viewer_id, page, size)
+    hit = cached.get()
+    if hit is not None:
+        return hit
+    result = build_page(viewer_id, page, size, watch=cached.watch)
+    cached.put(result)
+    return result
 
 
 def blend_weights(page_size: int) -> BlendWeights:
