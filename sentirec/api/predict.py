@@ -16,7 +16,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from sentirec.api.base import SentirecAPIMixin
-from sentirec.api.serializers import PredictJobSerializer, PredictRequestSerializer
+from sentirec.api.serializers import PredictJobSerializer, PredictSerializer
 from sentirec.api.throttles import PredictThrottle
 from sentirec.services import predict
 
@@ -52,10 +52,10 @@ class PredictView(SentirecAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
     extra_throttle_classes = (PredictThrottle,)
 
-    @extend_schema(request=PredictRequestSerializer, responses=ANSWERS)
+    @extend_schema(request=PredictSerializer, responses=ANSWERS)
     def post(self, request: Request) -> Response:
         """Predict the sentiment of 1 to 16 texts, with the words that drove each label."""
-        texts = PredictRequestSerializer(data=request.data)
+        texts = PredictSerializer(data=request.data)
         texts.is_valid(raise_exception=True)
         job = predict.start(texts.validated_data["texts"], request.user.pk)
         return job_response(request, predict.wait(job, WAIT_SECONDS))

@@ -232,7 +232,7 @@ class FeedQuerySerializer(serializers.Serializer):
 MAX_PREDICT_TEXTS = 16
 
 
-class PredictRequestSerializer(serializers.Serializer):
+class PredictSerializer(serializers.Serializer):
     texts = serializers.ListField(
         child=serializers.CharField(trim_whitespace=False),
         min_length=1,
