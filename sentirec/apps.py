@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 
 
@@ -19,3 +19,6 @@ class SentirecConfig(AppConfig):
     def ready(self) -> None:
         from sentirec import checks, signals  # noqa: F401  (registers checks and receivers)
         from sentirec.recommend import cache  # noqa: F401  (feed cache invalidation)
+
+        if apps.is_installed("django.contrib.admin"):
+            from sentirec.recommend import admin  # noqa: F401  (preference models, feed preview)

@@ -39,6 +39,16 @@ def _feed_weights(value: Any) -> bool:
     )
 
 
+def _recommender_options(value: Any) -> bool:
+    from sentirec.recommend.social_mf import SocialMFConfig
+
+    try:
+        SocialMFConfig(**value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _architecture(value: Any) -> bool:
     return value in {"mlp", "cnn", "lstm", "rnn", "seqcnn"}
 
@@ -89,6 +99,14 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "FEED_SUGGESTIONS": (
         lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 50,
         "an integer from 0 (no suggestions) to 50, e.g. 5",
+    ),
+    "RECOMMENDER_OPTIONS": (
+        _recommender_options,
+        'a dict of SocialMFConfig fields, e.g. {"factors": 16, "epochs": 200}',
+    ),
+    "RECOMMENDER_INTERVAL_HOURS": (
+        _non_negative_number,
+        "hours between preference-model retrains; 0 disables, e.g. 24",
     ),
     "PREDICT_MAX_CHARS": (_positive_int, "a positive integer, e.g. 5000"),
 }

@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "QUALITY_PRIOR_STRENGTH": 5.0,
     "FEED_SECOND_HOP": False,
     "FEED_SUGGESTIONS": 5,
+    # Learned preference model (SocialMF)
+    "RECOMMENDER_OPTIONS": {},
+    "RECOMMENDER_INTERVAL_HOURS": 24,
     # Prediction endpoint
     "PREDICT_MAX_CHARS": 5_000,
 }

@@ -342,3 +342,34 @@ class ItemStats(models.Model):
 
     def __str__(self) -> str:
         return f"Stats for {self.item}"
+
+
+class PreferenceModel(models.Model):
+    """A trained preference model (SocialMF user/item factors) in the registry.
+
+    The feed serves the active one's factors (its ``model`` component); ``file`` holds
+    them as a NumPy ``.npz`` in the model storage. At most one is active.
+    """
+
+    version = models.CharField(max_length=64, unique=True)
+    file = models.FileField(storage=model_storage, max_length=300)
+    config = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    training_data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="sentirec_one_active_preference_model",
+                violation_error_message="Only one preference model can be active.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' (active)' if self.is_active else ''}"

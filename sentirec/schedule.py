@@ -15,7 +15,8 @@ from sentirec.conf import settings
 
 def add_periodic_tasks(sender: Celery, **kwargs) -> None:
     """The sweeper every ``SWEEP_INTERVAL_SECONDS``; a retrain every
-    ``RETRAIN_INTERVAL_HOURS`` (0 disables it)."""
+    ``RETRAIN_INTERVAL_HOURS`` and a preference-model retrain every
+    ``RECOMMENDER_INTERVAL_HOURS`` (0 disables either)."""
     from sentirec import tasks
 
     sender.add_periodic_task(
@@ -28,4 +29,10 @@ def add_periodic_tasks(sender: Celery, **kwargs) -> None:
             settings.RETRAIN_INTERVAL_HOURS * 3600,
             tasks.retrain.s().set(queue=settings.GPU_QUEUE),
             name="sentirec: retrain the sentiment model",
+        )
+    if settings.RECOMMENDER_INTERVAL_HOURS:
+        sender.add_periodic_task(
+            settings.RECOMMENDER_INTERVAL_HOURS * 3600,
+            tasks.train_recommender.s().set(queue=settings.GPU_QUEUE),
+            name="sentirec: retrain the preference model",
         )

@@ -46,3 +46,11 @@ def predict_sentiment(job_id: str, owner_id: int, texts: list[str]) -> str:
     from sentirec.services import predict
 
     return predict.run_job(job_id, owner_id, texts)
+
+
+# Acknowledged on receipt, like retrain: the next scheduled run replaces a lost one.
+@shared_task(name="sentirec.train_recommender")
+def train_recommender() -> str:
+    from sentirec.services import recommender  # torch: loaded by workers, not web processes
+
+    return recommender.train_recommender().version

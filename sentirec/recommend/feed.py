@@ -1,8 +1,9 @@
 """The feed: the one function the pages, the API and the admin preview call.
 
 ``feed(user, page)`` turns a bounded set of candidates (followees' recent opinions, the
-best items by quality) into a ranked, explained page with ``recommend.scoring``. It runs
-a fixed handful of indexed queries whatever the number of people followed.
+best items by quality, the learned model's top predictions) into a ranked, explained
+page with ``recommend.scoring``. It runs a fixed handful of indexed queries whatever the
+number of people followed, and never trains anything.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from sentirec.conf import DEFAULTS, settings
-from sentirec.recommend import candidates
+from sentirec.recommend import candidates, serving
 from sentirec.recommend.cache import PageCache
 from sentirec.recommend.candidates import Followee, ItemFacts, OpinionRows
 from sentirec.recommend.explain import excerpt, explanation
@@ -103,11 +104,12 @@ def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
     if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, not {size!r}")
     viewer_id = viewer_id_of(user)
-    cached = PageCache(viewer_id, page, size)
+    served = serving.active()
+    cached = PageCache(viewer_id, page, size, served.version if served else "")
     hit = cached.get()
     if hit is not None:
         return hit
-    result = build_page(viewer_id, page, size, watch=cached.watch)
+    result = build_page(viewer_id, page, size, served, watch=cached.watch)
     cached.put(result)
     return result
 
@@ -124,10 +126,12 @@ def build_page(
     viewer_id: int | None,
     page: int,
     size: int,
+    served: serving.Served | None = None,
     watch: Callable[[list[int]], None] = lambda ids: None,
 ) -> FeedPage:
-    """Build a page from the database. ``watch`` is told whose opinions the page reads,
-    before they are read (the cache keys the page on their versions)."""
+    """Build a page from the database and, when ``served``, the learned model's factors.
+    ``watch`` is told whose opinions the page reads, before they are read (the cache
+    keys the page on their versions)."""
     limit = settings.FEED_CANDIDATE_LIMIT
     follows = candidates.followees(viewer_id) if viewer_id is not None else []
     hops = []
@@ -143,8 +147,12 @@ def build_page(
         social = social_scores(_ties(viewer_id, follows, hops), rows.opinions)
     quality = candidates.top_quality(viewer_id, limit)
     facts = {f.item_id: f for f in quality}
-    facts |= candidates.item_facts(None, set(social) - set(facts))
-    ranked = rank(_candidates(facts, social), social, blend_weights(size))
+    personal = served is not None and viewer_id is not None and served.knows(viewer_id)
+    predicted = served.top_items(viewer_id, limit) if personal else []
+    facts |= candidates.item_facts(viewer_id, (set(social) | set(predicted)) - set(facts))
+    pool = list(facts.keys() | social.keys())
+    model = served.unit_scores(viewer_id, pool) if personal else {}
+    ranked = rank(_candidates(pool, facts, model), social, blend_weights(size))
     start = (page - 1) * size
     chosen = ranked[start : start + size]
     cold = not social
@@ -191,16 +199,20 @@ def _ties(
     return second_hop_ties(direct, their, viewer_id)
 
 
-def _candidates(facts: dict[int, ItemFacts], social: dict[int, SocialEvidence]) -> list[Candidate]:
+def _candidates(
+    pool: list[int], facts: dict[int, ItemFacts], model: dict[int, float]
+) -> list[Candidate]:
+    """Social items may have no stats row yet (stats refresh after commit): quality 0."""
     now = timezone.now()
     result = []
-    for item_id in facts.keys() | social.keys():
+    for item_id in pool:
         known = facts.get(item_id)
         last = known.last_activity if known else None
         result.append(
             Candidate(
                 item_id,
                 quality=known.quality if known else 0.0,
+                model_score=model.get(item_id),
                 age_days=(now - last).total_seconds() / SECONDS_PER_DAY if last else None,
             )
         )

@@ -12,6 +12,12 @@ from sentirec.services.stats import refresh_item_stats
 
 
 @pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run the writes' on-commit work (cache bumps, model publication) as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def follow(db):
     def make(follower, followee) -> Follow:
         return Follow.objects.create(follower=follower, followee=followee)

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    """Run the writes' on-commit work (the cache bumps) as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def scene(user, other_user, make_item, make_user, rate, commits):
     """alice follows nobody yet; bob loved a phone; strangers rated a few other things."""
     phone = make_item("Phone")

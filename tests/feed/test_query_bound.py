@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from sentirec.models import Follow, Item, Rating, Review, SentimentStatus
 from sentirec.recommend.feed import feed
+from sentirec.services.recommender import train_recommender
 from sentirec.services.stats import refresh_item_stats
 
 FOLLOWEES = 1000
@@ -93,3 +95,17 @@ def test_a_cold_start_with_silent_followees_stays_within_the_bound(
 
     assert page.cold_start and page.who_to_follow
     assert page.who_to_follow[0].reason == "Followed by 1 person you follow"
+
+
+def test_with_a_learned_model_still_within_the_bound(
+    settings, tmp_path, user, crowd, commits, django_assert_max_num_queries
+):
+    settings.MEDIA_ROOT = tmp_path
+    with commits():
+        train_recommender(options={"epochs": 5, "factors": 4})
+    cache.clear()  # the active-model marker must be looked up too
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = feed(user)
+
+    assert all("model" in e.components for e in page.entries)

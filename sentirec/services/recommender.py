@@ -1,0 +1,148 @@
+"""Train the preference model on the site's own data and make the feed serve it.
+
+``train_recommender`` is the one way to do it: the Celery task, its beat schedule and
+the admin all call it. It reads every rating, scored review and follow once (a worker's
+job, never a request's), fits ``SocialMF`` on the opinion blend of stars and review
+sentiment with the follow graph as trust, stores the factors through the model storage
+and registers them as a ``PreferenceModel``, active by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from sentirec.conf import settings
+from sentirec.models import Follow, PreferenceModel, Rating, Review, SentimentStatus
+from sentirec.recommend import serving
+from sentirec.recommend.metrics import rmse
+from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+
+LOCK_KEY = "sentirec:train-recommender-lock"
+#: A crashed training's lock expires after this many seconds.
+LOCK_SECONDS = 6 * 3600
+#: Rows read from the database per round trip.
+CHUNK = 20_000
+
+
+class RecommenderError(RuntimeError):
+    """Training cannot start (another one runs, or there is nothing to learn from)."""
+
+
+@dataclass
+class TrainingData:
+    """Aligned per-opinion arrays (NaN where a row has no stars or no scored review) and
+    the follow graph as (follower, followee) trust edges."""
+
+    users: np.ndarray
+    items: np.ndarray
+    stars: np.ndarray
+    sentiment: np.ndarray
+    confidence: np.ndarray
+    trust: np.ndarray
+    reviews: int
+
+
+def training_data() -> TrainingData:
+    """Every opinion on the site: ratings, joined with their scored reviews, plus scored
+    reviews written without stars."""
+    nan = float("nan")
+    rows: dict[tuple[int, int], list[float]] = {}
+    ratings = Rating.objects.order_by().values_list("user_id", "item_id", "stars")
+    for user, item, stars in ratings.iterator(chunk_size=CHUNK):
+        rows[(user, item)] = [float(stars), nan, nan]
+    scored = (
+        Review.objects.filter(sentiment_status=SentimentStatus.SCORED)
+        .order_by()
+        .values_list("user_id", "item_id", "sentiment_score", "sentiment_confidence")
+    )
+    reviews = 0
+    for user, item, score, confidence in scored.iterator(chunk_size=CHUNK):
+        row = rows.setdefault((user, item), [nan, nan, nan])
+        row[1], row[2] = score, nan if confidence is None else confidence
+        reviews += 1
+    pairs = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
+    values = np.array(list(rows.values()), dtype=float).reshape(-1, 3)
+    follows = Follow.objects.order_by().values_list("follower_id", "followee_id")
+    trust = np.array(list(follows.iterator(chunk_size=CHUNK)), dtype=np.int64).reshape(-1, 2)
+    return TrainingData(
+        pairs[:, 0], pairs[:, 1], values[:, 0], values[:, 1], values[:, 2], trust, reviews
+    )
+
+
+def activate(model: PreferenceModel) -> None:
+    """Make ``model`` the one the feed serves (every process sees it within a minute,
+    at once where the cache is shared)."""
+    with transaction.atomic():
+        PreferenceModel.objects.select_for_update().filter(is_active=True).exclude(
+            pk=model.pk
+        ).update(is_active=False)
+        PreferenceModel.objects.filter(pk=model.pk).update(
+            is_active=True, activated_at=timezone.now()
+        )
+        transaction.on_commit(lambda: serving.publish(model))
+    model.refresh_from_db()
+
+
+def train_recommender(
+    *, options: dict | None = None, make_active: bool = True, progress: bool = False
+) -> PreferenceModel:
+    """Fit, store and register a preference model (``RECOMMENDER_OPTIONS`` overridden by
+    ``options``); one at a time, guarded by a lock in the cache."""
+    if not cache.add(LOCK_KEY, time.time(), LOCK_SECONDS):
+        raise RecommenderError("A preference model is already being trained.")
+    try:
+        return _train({**settings.RECOMMENDER_OPTIONS, **(options or {})}, make_active, progress)
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+def _train(options: dict, make_active: bool, progress: bool) -> PreferenceModel:
+    data = training_data()
+    if not data.users.size:
+        raise RecommenderError("Nothing to learn from yet: no ratings and no scored reviews.")
+    config = SocialMFConfig(**options)
+    started = time.monotonic()
+    model = SocialMF(config).fit(
+        data.users,
+        data.items,
+        data.stars,
+        trust=data.trust,
+        sentiment=data.sentiment,
+        confidence=data.confidence,
+        progress=progress,
+    )
+    seconds = time.monotonic() - started
+    rated = ~np.isnan(data.stars)
+    fitted = model.predict(data.users[rated], data.items[rated])
+    payload = serving.to_bytes(model)
+    digest = hashlib.sha256(payload).hexdigest()[:8]
+    version = f"socialmf-{timezone.now():%Y%m%d-%H%M%S}-{digest}"
+    registered = PreferenceModel(
+        version=version,
+        config=asdict(config),
+        metrics={
+            "fit_rmse_stars": rmse(fitted, data.stars[rated]) if rated.any() else None,
+            "train_seconds": round(seconds, 2),
+        },
+        training_data={
+            "opinions": int(data.users.size),
+            "scored_reviews": data.reviews,
+            "follows": len(data.trust),
+            "users": int(model.user_ids.size),
+            "items": int(model.item_ids.size),
+        },
+    )
+    name = f"{settings.MODEL_DIRECTORY.rstrip('/')}/preference/{version}.npz"
+    registered.file.save(name, ContentFile(payload), save=False)
+    registered.save()
+    if make_active:
+        activate(registered)
+    return registered

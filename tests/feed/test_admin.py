@@ -1,0 +1,57 @@
+"""The preference-model admin and the staff-only feed preview."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from sentirec.models import PreferenceModel
+
+PREVIEW = "admin:sentirec_feed_preview"
+
+
+@pytest.fixture
+def loved(user, other_user, item, follow, review):
+    follow(user, other_user)
+    review(other_user, item, "The battery lasts forever.", 5, 0.95, highlights=["forever"])
+    return item
+
+
+def test_staff_preview_a_users_feed(staff_client, user, loved):
+    response = staff_client.get(reverse(PREVIEW), {"user": user.pk})
+
+    assert response.status_code == 200
+    page = response.context["feed"]
+    assert page.user_id == user.pk and page.entries[0].item == loved
+    body = response.content.decode()
+    assert "bob loved this: &#x27;The battery lasts forever.&#x27;" in body
+    assert "social" in body and "forever" in body
+
+
+def test_preview_of_an_unknown_user_says_so(staff_client, db):
+    response = staff_client.get(reverse(PREVIEW), {"user": "999999"})
+
+    assert response.status_code == 200 and response.context["feed"] is None
+    assert "No user with id 999999." in response.content.decode()
+
+
+def test_preview_is_for_staff_only(client, user, loved):
+    client.force_login(user)
+
+    response = client.get(reverse(PREVIEW), {"user": user.pk})
+
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_models_are_listed_and_one_can_be_activated(staff_client, commits):
+    older = PreferenceModel.objects.create(version="a", file="a.npz", is_active=True)
+    newer = PreferenceModel.objects.create(version="b", file="b.npz")
+    changelist = reverse("admin:sentirec_preferencemodel_changelist")
+
+    assert staff_client.get(changelist).status_code == 200
+    with commits():
+        staff_client.post(changelist, {"action": "activate_model", "_selected_action": [newer.pk]})
+
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert newer.is_active and not older.is_active
