@@ -59,12 +59,8 @@ def test_sigkill_mid_batch_loses_nothing_and_scores_once(
 ):
     settings.SENTIREC = {"SCORING_BATCH_SIZE": 50}
     env = {"MEDIA_ROOT": str(media_root), "SENTIREC_SETTINGS": '{"SCORING_BATCH_SIZE": 50}'}
-    app.conf.task_always_eager = True  # create the rows without enqueueing one task each
-    ids = [
-        Review.objects.create(user=make_user(), item=item, text=TEXTS[k % 4] * 40).pk
-        for k in range(1500)
-    ]
-    app.conf.task_always_eager = False
+    rows = [Review(user=make_user(), item=item, text=TEXTS[k % 4] * 40) for k in range(1500)]
+    ids = [review.pk for review in Review.objects.bulk_create(rows)]  # no per-row tasks
     worker = start_worker(**env)
     assert scoring.enqueue_scoring(ids) == len(ids)
     wait_for(lambda: scored(ids) > 0, 120, "scoring to start", poll=0.05)
@@ -119,12 +115,18 @@ def spare_redis(tmp_path):
         server.stop()
 
 
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker: forget the pooled connections,
+    as Celery itself does after a fork (kombu keeps each broker's pool for reuse)."""
+    app.conf.broker_url = url
+    app._after_fork()
+
+
 def test_broker_down_review_saved_pending_then_swept(
     start_worker, toy_model, media_root, make_user, item, spare_redis, settings
 ):
-    app.conf.broker_url = spare_redis.url
+    use_broker(spare_redis.url)
     try:
-        app.pool.force_close_all()
         ids = post_reviews(make_user, item, 3)  # the broker is not running at all
         assert Review.objects.filter(pk__in=ids, sentiment_status="pending").count() == 3
         spare_redis.start()
@@ -133,8 +135,7 @@ def test_broker_down_review_saved_pending_then_swept(
         assert scoring.sweep_pending_reviews() == 3
         wait_for(lambda: scored(ids) == 3, 60, "the swept reviews to be scored")
     finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.pool.force_close_all()
+        use_broker(settings.CELERY_BROKER_URL)
 
 
 def test_corrupt_active_bundle_keeps_the_last_good_model(
