@@ -22,6 +22,10 @@ class StarsField(forms.TypedChoiceField):
         kwargs.setdefault("choices", [("", "—"), *UI_STAR_CHOICES])
         super().__init__(coerce=Decimal, empty_value=None, **kwargs)
 
+    def prepare_value(self, value):
+        """Stored stars read back as ``Decimal("5.0")``; the choice to select is ``"5"``."""
+        return str(value.normalize()) if isinstance(value, Decimal) else value
+
 
 class OwnedOpinionForm(forms.ModelForm):
     """A form for one user's opinion of one item; both come from the request, not the form."""

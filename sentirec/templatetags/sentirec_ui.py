@@ -43,6 +43,18 @@ def highlight(text: object, words: Iterable[str] | None) -> SafeString:
 
 
 @register.filter
+def words_of(contributors: Iterable) -> list[str]:
+    """Every contributor's highlighted words, to mark them in the entry's explanation."""
+    return [word for contributor in contributors for word in contributor.highlights]
+
+
+@register.filter
+def spaced(name: object) -> str:
+    """A dataset's ``kitchen_&_housewares`` as ``kitchen & housewares``."""
+    return str(name).replace("_", " ")
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "" if value is None else f"{round(float(value) * 100)}%"
 

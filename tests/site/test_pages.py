@@ -41,8 +41,8 @@ def test_follower_home_explains_each_item_with_the_followees_words(
     assert entry.contributors[0].username == "bob"
     html = page.content.decode()
     assert "Your feed" in html
-    assert entry.explanation in html.replace("&#x27;", "'").replace("&quot;", '"')
-    assert "<mark>love</mark>" in html  # the contributor's highlighted words
+    assert entry.explanation.startswith("bob loved this")
+    assert "bob loved this: &#x27;The battery lasts <mark>forever</mark>. I <mark>love</mark> it." in html
     assert 'class="feeling feeling--loved"' in html
 
 
@@ -65,10 +65,11 @@ def test_item_page_shows_stats_badges_highlights_and_pending(
 
 
 def test_item_page_offers_your_own_review_for_editing(client, user, item, write_review):
-    write_review(user, item, "Mine, all mine.")
+    write_review(user, item, "Mine, all mine.", stars=4)
     client.force_login(user)
     html = client.get(reverse("sentirec:item-detail", args=[item.pk])).content.decode()
     assert "Your review" in html and "Mine, all mine.</textarea>" in html
+    assert '<option value="4" selected>' in html  # stored as 4.0, chosen again
     assert reverse("sentirec:review-delete", args=[item.pk]) in html
 
 

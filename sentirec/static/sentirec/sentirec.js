@@ -63,7 +63,27 @@
     });
   }
 
+  /* Long reviews start folded to a few lines, with a button to read the rest. */
+  function foldLongReviews() {
+    document.querySelectorAll(".review__text").forEach(function (text) {
+      if (text.scrollHeight <= 260) return;
+      text.classList.add("is-folded");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button read-more";
+      button.textContent = "Read the whole review";
+      button.setAttribute("aria-expanded", "false");
+      button.addEventListener("click", function () {
+        var folded = text.classList.toggle("is-folded");
+        button.textContent = folded ? "Read the whole review" : "Fold it again";
+        button.setAttribute("aria-expanded", String(!folded));
+      });
+      text.insertAdjacentElement("afterend", button);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldLongReviews();
     confirmForms();
     characterCounts();
     pollPending(FIRST_DELAY, Date.now());
