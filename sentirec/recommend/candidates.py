@@ -106,16 +106,18 @@ def second_hop(viewer_id: int, limit: int) -> list[tuple[int, int, str]]:
 def agreements(viewer_id: int, user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
     """user -> (agreement in [-1, 1], number of co-rated items) with the viewer, from stars.
 
-    One grouped query that starts from the viewer's own ratings, so its cost is the
-    number of ratings on the items she rated, not the others' whole histories. Agreement
-    is ``1 - mean |a - b|`` on the [-1, 1] opinion scale, as ``scoring.opinion_agreement``.
+    One grouped query over the others' ratings of items the viewer rated (a semi-join on
+    her items, her stars fetched by unique-index lookup for the co-rated rows only).
+    Agreement is ``1 - mean |a - b|`` on the [-1, 1] scale, as ``scoring.opinion_agreement``.
     """
-    other = "item__sentirec_ratings"
+    mine = Rating.objects.filter(user_id=viewer_id)
+    her_stars = mine.filter(item_id=OuterRef("item_id")).values("stars")[:1]
     rows = (
-        Rating.objects.filter(user_id=viewer_id, **{f"{other}__user_id__in": list(user_ids)})
-        .values(other_id=F(f"{other}__user_id"))
-        .annotate(n=Count("pk"), gap=Avg(Abs(F("stars") - F(f"{other}__stars"))))
-        .values_list("other_id", "n", "gap")
+        Rating.objects.filter(user_id__in=list(user_ids), item_id__in=mine.values("item_id"))
+        .annotate(hers=Subquery(her_stars))
+        .values("user_id")
+        .annotate(n=Count("pk"), gap=Avg(Abs(F("stars") - F("hers"))))
+        .values_list("user_id", "n", "gap")
     )
     unit = 2.0 / (STAR_MAX - STAR_MIN)
     return {uid: (1.0 - float(gap) * unit, n) for uid, n, gap in rows}
@@ -216,6 +218,8 @@ def _facts(rows) -> list[ItemFacts]:
 
 def top_quality(viewer_id: int | None, limit: int) -> list[ItemFacts]:
     """The best items by Bayesian quality the viewer has not seen (walks the index)."""
+    if limit <= 0:
+        return []
     rows = (
         unseen(ItemStats.objects.all(), viewer_id)
         .order_by("-weighted_score", "item_id")

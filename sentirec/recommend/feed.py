@@ -130,8 +130,12 @@ def build_page(
     watch: Callable[[list[int]], None] = lambda ids: None,
 ) -> FeedPage:
     """Build a page from the database and, when ``served``, the learned model's factors.
-    ``watch`` is told whose opinions the page reads, before they are read (the cache
-    keys the page on their versions)."""
+
+    At most ``FEED_CANDIDATE_LIMIT`` items are ranked: up to half from followees' recent
+    opinions, a quarter from the model's top predictions, the rest the best by quality.
+    The set does not depend on ``page``, so consecutive pages never overlap. ``watch``
+    is told whose opinions the page reads, before they are read (the cache keys the page
+    on their versions)."""
     limit = settings.FEED_CANDIDATE_LIMIT
     follows = candidates.followees(viewer_id) if viewer_id is not None else []
     hops = []
@@ -142,13 +146,13 @@ def build_page(
     rows = OpinionRows([], {})
     social: dict[int, SocialEvidence] = {}
     if names:
-        rows = candidates.recent_opinions(viewer_id, list(names), limit)
+        rows = candidates.recent_opinions(viewer_id, list(names), limit // 2)
     if rows.opinions:
         social = social_scores(_ties(viewer_id, follows, hops), rows.opinions)
-    quality = candidates.top_quality(viewer_id, limit)
-    facts = {f.item_id: f for f in quality}
     personal = served is not None and viewer_id is not None and served.knows(viewer_id)
-    predicted = served.top_items(viewer_id, limit) if personal else []
+    predicted = served.top_items(viewer_id, limit // 4) if personal else []
+    quality = candidates.top_quality(viewer_id, limit - len(social) - len(predicted))
+    facts = {f.item_id: f for f in quality}
     facts |= candidates.item_facts(viewer_id, (set(social) | set(predicted)) - set(facts))
     pool = list(facts.keys() | social.keys())
     model = served.unit_scores(viewer_id, pool) if personal else {}
