@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .bundle import default_bundle_path, load_bundle
 from .datasets import Dataset, load_spec
@@ -104,6 +105,37 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from .recipe import build_default
+
+    _require_folder(args.data_root)
+    bundle = build_default(args.data_root, args.out, epochs=args.epochs, progress=not args.quiet)
+    report = {k: v for k, v in bundle.metrics.items() if k.startswith(("accuracy_", "build_"))}
+    print(
+        json.dumps(
+            {"out": str(args.out or default_bundle_path()), "version": bundle.version, **report}
+        )
+    )
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    _require_folder(args.data_root)
+    results = run_bench(
+        Path(args.data_root), Path(args.docs), epochs=args.epochs, models=args.models
+    )
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+def _require_folder(path: str) -> None:
+    if not Path(path).is_dir():
+        raise ValueError(f"data root {path!r} is not a folder (expected shared/data)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .architectures import ARCHITECTURES
 
@@ -156,6 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--device")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("rebuild", help="train the shipped default model from scratch")
+    p.add_argument("--data-root", default="../shared/data", help="folder holding sst2/ etc.")
+    p.add_argument("--out", help="bundle path (default: the packaged default model)")
+    p.add_argument("--epochs", type=int, help="override the recipe's maximum epochs")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("bench", help="train and compare every architecture and baseline")
+    p.add_argument("--data-root", default="../shared/data", help="folder holding sst2/ etc.")
+    p.add_argument("--docs", default="docs/benchmarks.md", help="markdown file to update")
+    p.add_argument("--epochs", type=int, help="override the recipe's maximum epochs")
+    p.add_argument("--models", nargs="+", help="subset of architectures/baselines")
+    p.add_argument("--json-out", help="also write the raw numbers here")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

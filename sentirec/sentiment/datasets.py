@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .blitzer import BlitzerError, read_blitzer_reviews
+
 
 class DatasetError(ValueError):
     """Unknown dataset kind, or a path that cannot be read as that kind."""
@@ -89,48 +91,20 @@ def load_sst2(path: str | Path) -> Dataset:
     return Dataset("sst2", out)
 
 
-_REVIEW_RE = re.compile(r"<review>\n(.*?)</review>", re.DOTALL)
-_FIELD_RE = re.compile(r"<(rating|title|review_text)>\n(.*?)\n</\1>", re.DOTALL)
-
-
-def _blitzer_file(path: Path, group: str) -> list[Example]:
-    out = []
-    for block in _REVIEW_RE.findall(_read_text(path)):
-        fields = {k: html.unescape(v.strip()) for k, v in _FIELD_RE.findall(block)}
-        try:
-            stars = float(fields["rating"])
-        except (KeyError, ValueError):
-            continue
-        if stars == 3:
-            continue
-        title, body = fields.get("title", ""), fields.get("review_text", "")
-        if title and title[-1] not in ".!?":
-            title += "."
-        out.append(Example(f"{title} {body}".strip(), int(stars > 3), group))
-    return out
-
-
 def load_blitzer(path: str | Path) -> Dataset:
     """Blitzer ``positive.review``/``negative.review`` files under ``path`` (any depth).
 
     Star ratings decide the label (1-2 negative, 4-5 positive, 3 skipped); the title is
     kept as the review's first sentence. ``unlabeled.review`` files are ignored.
     """
-    path = Path(path)
-    if path.is_file():
-        files = [path]
-    else:
-        files = sorted(
-            p for p in path.rglob("*.review") if p.name in ("positive.review", "negative.review")
-        )
-    if not files:
-        raise DatasetError(f"{path}: no positive.review/negative.review files found")
-    out = []
-    for f in files:
-        out.extend(_blitzer_file(f, f.parent.name))
-    if not out:
-        raise DatasetError(f"{path}: no <review> blocks with a rating found")
-    return Dataset("blitzer", out)
+    try:
+        reviews = read_blitzer_reviews(path)
+    except BlitzerError as exc:
+        raise DatasetError(str(exc)) from exc
+    return Dataset(
+        "blitzer",
+        [Example(r.full_text, int(r.stars > 3), r.domain) for r in reviews if r.stars != 3],
+    )
 
 
 def load_uci(path: str | Path) -> Dataset:

@@ -197,8 +197,8 @@ def train(
         logits = batched_logits(model, val_ids, 256, device)
         temperature = fit_temperature(logits, torch.tensor(val_labels))
         scores = classification_metrics(val_labels, logits.argmax(1).tolist())
-        metrics.update({f"val_{k}": v for k, v in scores.items() if k != "confusion"})
-        metrics["val_confusion"] = scores["confusion"]
+        metrics.update({f"val_{k}": v for k, v in scores.items()})
+    metrics["history"] = history
     seconds = time.perf_counter() - started
     metrics["train_seconds"] = round(seconds, 2)
     bundle = Bundle(
@@ -267,3 +267,47 @@ def _run_epoch(
         seen += n
         bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}")
     return total_loss / max(seen, 1), correct / max(seen, 1)
+
+
+def combine(
+    results: Sequence[TrainResult], val_texts: Sequence[str], val_labels: Sequence[int]
+) -> Bundle:
+    """One ensemble bundle from models trained on the same vocabulary.
+
+    The ensemble averages its members' logits; its temperature is refitted on the
+    validation set because averaging changes how confident the logits are.
+    """
+    bundles = [r.bundle for r in results]
+    first = bundles[0]
+    if any(b.vocab.itos != first.vocab.itos for b in bundles[1:]):
+        raise ValueError("ensemble members must share one vocabulary (same data and min_freq)")
+    hparams = {"members": [{"arch": b.arch, "hparams": b.hparams} for b in bundles]}
+    state = {f"members.{i}.{k}": v for i, b in enumerate(bundles) for k, v in b.state_dict.items()}
+    members = [
+        {
+            "arch": b.arch,
+            "history": r.history,
+            "config": b.config,
+            **{k: v for k, v in b.metrics.items() if k.startswith("val_") or k == "epochs"},
+        }
+        for b, r in zip(bundles, results, strict=True)
+    ]
+    bundle = Bundle(
+        arch="ensemble",
+        hparams=hparams,
+        vocab=first.vocab,
+        state_dict=state,
+        config={**first.config, "arch": "ensemble"},
+        metrics={"members": members, "train_seconds": round(sum(r.seconds for r in results), 2)},
+        data_hash=first.data_hash,
+    )
+    if val_texts:
+        device = resolve_device(first.config.get("device"))
+        model = bundle.build_model().to(device)
+        logits = batched_logits(
+            model, encode_texts(first.vocab, val_texts, bundle.max_tokens), 256, device
+        )
+        bundle.temperature = fit_temperature(logits, torch.tensor(list(val_labels)))
+        scores = classification_metrics(list(val_labels), logits.argmax(1).tolist())
+        bundle.metrics.update({f"val_{k}": v for k, v in scores.items()})
+    return bundle

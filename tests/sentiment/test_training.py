@@ -2,10 +2,12 @@ import pytest
 import torch
 
 from sentirec.sentiment.architectures import ARCHITECTURES
+from sentirec.sentiment.bundle import load_bundle
 from sentirec.sentiment.embeddings import embedding_matrix, load_glove_text
 from sentirec.sentiment.evaluation import evaluate
+from sentirec.sentiment.predictor import Predictor
 from sentirec.sentiment.text import Vocabulary
-from sentirec.sentiment.training import TrainConfig, train
+from sentirec.sentiment.training import TrainConfig, combine, train
 
 from .conftest import fast_config
 
@@ -83,3 +85,25 @@ def test_glove_text_file_initialises_known_words(tmp_path, corpus):
 def test_unknown_arch_is_rejected_by_config():
     with pytest.raises(ValueError, match="unknown architecture"):
         TrainConfig(arch="bert")
+
+
+def test_combine_makes_one_calibrated_ensemble_bundle(corpus, heldout):
+    texts, labels = corpus
+    results = [
+        train(texts, labels, fast_config(arch, epochs=2), *heldout, progress=False)
+        for arch in ("mlp", "cnn")
+    ]
+    bundle = combine(results, *heldout)
+    assert bundle.arch == "ensemble"
+    assert [m["arch"] for m in bundle.metrics["members"]] == ["mlp", "cnn"]
+    assert bundle.metrics["val_accuracy"] >= 0.75
+    loaded = load_bundle(bundle.to_bytes())
+    (p,) = Predictor(loaded).predict(["superb and fun"])
+    assert p.label == "positive" and p.highlights
+
+
+def test_combine_rejects_different_vocabularies(corpus, heldout):
+    a = train(*corpus, fast_config("mlp", epochs=1), *heldout, progress=False)
+    b = train(*heldout, fast_config("mlp", epochs=1), *corpus, progress=False)
+    with pytest.raises(ValueError, match="vocabulary"):
+        combine([a, b], *heldout)

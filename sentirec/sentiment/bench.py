@@ -1,0 +1,260 @@
+"""The benchmark: every architecture and two baselines, in-domain and cross-domain.
+
+Each training run happens in a fresh child process so its peak memory is its own. Results
+go to the ``<!-- sentiment:start -->`` section of ``docs/benchmarks.md`` plus PNG plots.
+scikit-learn and vaderSentiment are only needed here (``pip install sentirec[bench]``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from .architectures import ARCHITECTURES
+from .bundle import default_bundle_path, load_bundle
+from .corpora import Corpora, load_corpora
+from .evaluation import evaluate, peak_rss_mb
+from .metrics import classification_metrics
+from .plots import accuracy_throughput_png, confusion_matrix_png, training_curve_png
+from .recipe import ARCH_HPARAMS, recipe_config
+from .training import train
+
+START, END = "<!-- sentiment:start -->", "<!-- sentiment:end -->"
+Split = tuple[list[str], list[int]]
+
+
+@dataclass
+class Row:
+    """One model trained on one training set, scored on several evaluation sets."""
+
+    model: str
+    trained_on: str
+    train_seconds: float
+    peak_rss_mb: float
+    scores: dict  # eval-set name -> evaluate()-style dict
+
+
+def _baseline_tfidf(train_set: Split) -> Callable[[Sequence[str]], list[int]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        LogisticRegression(C=4.0, max_iter=2000),
+    )
+    model.fit(*train_set)
+    return lambda texts: model.predict(list(texts)).tolist()
+
+
+def _baseline_vader(_: Split) -> Callable[[Sequence[str]], list[int]]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    return lambda texts: [int(analyzer.polarity_scores(t)["compound"] >= 0) for t in texts]
+
+
+BASELINES = {"tfidf-logreg": _baseline_tfidf, "vader": _baseline_vader}
+
+
+def _score_fn(
+    predict: Callable[[Sequence[str]], list[int]], texts: list[str], labels: list[int]
+) -> dict:
+    started = time.perf_counter()
+    y_pred = predict(texts)
+    seconds = time.perf_counter() - started
+    return {
+        **classification_metrics(labels, y_pred),
+        "reviews_per_s": round(len(texts) / max(seconds, 1e-9), 1),
+    }
+
+
+def _job(
+    model: str,
+    trained_on: str,
+    train_set: Split,
+    val_set: Split,
+    evals: dict[str, Split],
+    epochs: int | None,
+) -> Row:
+    """Runs in a child process: train, then score on every evaluation set."""
+    started = time.perf_counter()
+    if model in BASELINES:
+        predict = BASELINES[model](train_set)
+        seconds = time.perf_counter() - started
+        scores = {name: _score_fn(predict, *data) for name, data in evals.items()}
+    else:
+        config = recipe_config(model, epochs=epochs)
+        result = train(*train_set, config, *val_set, progress=False)
+        seconds = result.seconds
+        scores = {name: evaluate(result.bundle, *data) for name, data in evals.items()}
+    return Row(model, trained_on, round(seconds, 1), peak_rss_mb(), scores)
+
+
+def _run(jobs: list[tuple]) -> list[Row]:
+    rows = []
+    ctx = get_context("spawn")
+    for job in jobs:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+            row = pool.submit(_job, *job).result()
+        print(
+            f"  {row.model:12} on {row.trained_on:8} {row.train_seconds:7.1f}s  "
+            + "  ".join(f"{k} {v['accuracy']:.3f}" for k, v in row.scores.items()),
+            flush=True,
+        )
+        rows.append(row)
+    return rows
+
+
+def _fmt_table(header: Sequence[str], rows: list[Sequence]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def run_bench(
+    data_root: Path,
+    docs: Path,
+    epochs: int | None = None,
+    models: Sequence[str] | None = None,
+    shipped: Path | None = None,
+) -> dict:
+    """Train and score everything; write the docs section and plots; return the raw numbers."""
+    corpora = load_corpora(data_root)
+    models = list(models or [*ARCHITECTURES, *BASELINES])
+    in_domain = {"sst2-sentences": corpora.sst2_val, "blitzer": corpora.blitzer_val}
+    print("in-domain: train on SST-2 + Blitzer", flush=True)
+    main_rows = _run(
+        [(m, "both", corpora.train("both"), corpora.val("both"), in_domain, epochs) for m in models]
+    )
+    cross_evals = {**in_domain, "uci": corpora.uci, "imdb": corpora.imdb}
+    cross_models = [m for m in ("cnn", "tfidf-logreg") if m in models]
+    print("cross-domain", flush=True)
+    cross_rows = _run(
+        [
+            (m, src, corpora.train(src), corpora.val(src), cross_evals, epochs)
+            for m in cross_models
+            for src in ("sst2", "blitzer", "both")
+        ]
+    )
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    figures = docs.parent / "img"
+    figures.mkdir(exist_ok=True)
+    shipped_scores = _shipped(shipped or default_bundle_path(), corpora, figures)
+    section = _markdown(main_rows, cross_rows, shipped_scores, corpora)
+    points = [
+        (
+            r.model,
+            r.scores["sst2-sentences"]["reviews_per_s"],
+            r.scores["sst2-sentences"]["accuracy"],
+        )
+        for r in main_rows
+    ]
+    (figures / "sentiment-accuracy-vs-throughput.png").write_bytes(
+        accuracy_throughput_png(points, "SST-2 sentence validation, trained on SST-2 + Blitzer")
+    )
+    write_section(docs, section)
+    return {
+        "main": [r.__dict__ for r in main_rows],
+        "cross": [r.__dict__ for r in cross_rows],
+        "shipped": shipped_scores,
+    }
+
+
+def _shipped(path: Path, corpora: Corpora, figures: Path) -> dict:
+    if not path.exists():
+        return {}
+    bundle = load_bundle(path)
+    evals = {
+        "sst2-sentences": corpora.sst2_val,
+        "blitzer": corpora.blitzer_val,
+        "uci": corpora.uci,
+        "imdb": corpora.imdb,
+    }
+    scores = {name: evaluate(bundle, *data) for name, data in evals.items()}
+    if bundle.metrics.get("history"):
+        (figures / "sentiment-shipped-training-curve.png").write_bytes(
+            training_curve_png(bundle.metrics["history"])
+        )
+    (figures / "sentiment-shipped-confusion.png").write_bytes(
+        confusion_matrix_png(scores["blitzer"]["confusion"], bundle.labels)
+    )
+    return {"version": bundle.version, "scores": scores}
+
+
+def _markdown(main_rows: list[Row], cross_rows: list[Row], shipped: dict, corpora: Corpora) -> str:
+    header = ["model", "eval set", "accuracy", "macro-F1", "train s", "peak MiB", "reviews/s"]
+    table = [
+        [
+            r.model,
+            name,
+            f"{s['accuracy']:.4f}",
+            f"{s['macro_f1']:.4f}",
+            r.train_seconds,
+            r.peak_rss_mb,
+            f"{s['reviews_per_s']:.0f}",
+        ]
+        for r in main_rows
+        for name, s in r.scores.items()
+    ]
+    cross_names = list(cross_rows[0].scores) if cross_rows else []
+    cross = [
+        [r.model, r.trained_on, *(f"{r.scores[n]['accuracy']:.4f}" for n in cross_names)]
+        for r in cross_rows
+    ]
+    parts = [
+        "## Sentiment engine",
+        "",
+        f"Generated by `python benchmarks/sentiment.py` ({time.strftime('%Y-%m-%d')}, "
+        "2 CPU cores). Validation splits are carved from `shared/data` with a fixed seed "
+        f"({corpora.describe()}); the official held-out sets are not used here. Deep models use "
+        f"the shipped recipe's settings ({json.dumps(ARCH_HPARAMS)}).",
+        "",
+        "### In-domain (trained on SST-2 train + Blitzer train)",
+        "",
+        _fmt_table(header, table),
+        "",
+        "### Cross-domain accuracy (rows: training set; columns: evaluation set)",
+        "",
+        _fmt_table(["model", "trained on", *cross_names], cross),
+        "",
+    ]
+    if shipped:
+        parts += [
+            f"### Shipped model `{shipped['version']}`",
+            "",
+            _fmt_table(
+                ["eval set", "accuracy", "macro-F1", "ECE", "reviews/s"],
+                [
+                    [
+                        n,
+                        f"{s['accuracy']:.4f}",
+                        f"{s['macro_f1']:.4f}",
+                        s["ece"],
+                        f"{s['reviews_per_s']:.0f}",
+                    ]
+                    for n, s in shipped["scores"].items()
+                ],
+            ),
+            "",
+            "![training curve](img/sentiment-shipped-training-curve.png) "
+            "![confusion matrix on Blitzer validation](img/sentiment-shipped-confusion.png)",
+            "",
+        ]
+    parts += ["![accuracy vs throughput](img/sentiment-accuracy-vs-throughput.png)", ""]
+    return "\n".join(parts)
+
+
+def write_section(docs: Path, section: str) -> None:
+    """Replace only the text between the sentiment markers (creating the file if needed)."""
+    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n\n"
+    if START not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    docs.write_text(f"{head}{START}\n{section.strip()}\n{END}{tail}", encoding="utf-8")

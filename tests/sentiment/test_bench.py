@@ -1,0 +1,110 @@
+import json
+import random
+
+import pytest
+
+from sentirec.sentiment.bench import END, START, run_bench, write_section
+from sentirec.sentiment.cli import main
+from sentirec.sentiment.corpora import load_corpora
+
+from .conftest import synthetic
+from .test_datasets import _blitzer
+
+
+def test_write_section_replaces_only_the_sentiment_part(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    write_section(docs, "first")
+    assert docs.read_text().startswith("# Benchmarks") and "first" in docs.read_text()
+    docs.write_text(docs.read_text() + "\n## Feed\nfeed numbers\n")
+    write_section(docs, "second")
+    text = docs.read_text()
+    assert "first" not in text and "second" in text and "feed numbers" in text
+    assert text.count(START) == 1 and text.count(END) == 1
+
+
+@pytest.fixture
+def data_root(tmp_path):
+    """A miniature shared/data with the same layout and formats."""
+    root = tmp_path / "data"
+    texts, labels = synthetic(400, seed=3)
+    (root / "sst2").mkdir(parents=True)
+    rows = [f"{t} \t{y}" for t, y in zip(texts, labels, strict=True)]
+    rows += [" ".join(t.split()[:3]) + f" \t{y}" for t, y in zip(texts, labels, strict=True)]
+    (root / "sst2" / "train.tsv").write_text("sentence\tlabel\n" + "\n".join(rows) + "\n")
+    rng = random.Random(0)
+    for domain in ("books", "dvd"):
+        for name, stars in (("positive.review", "5.0"), ("negative.review", "1.0")):
+            label = int(stars == "5.0")
+            reviews = [
+                (
+                    stars,
+                    "title",
+                    " ".join(
+                        t
+                        for t, y in zip(texts, labels, strict=True)
+                        if y == label and rng.random() < 0.03
+                    ),
+                )
+                for _ in range(15)
+            ]
+            _blitzer(root / "multi-domain-sentiment" / domain, name, reviews)
+    (root / "uci-sentiment-labelled-sentences").mkdir()
+    (root / "uci-sentiment-labelled-sentences" / "yelp_labelled.txt").write_text(
+        "\n".join(f"{t}\t{y}" for t, y in zip(*synthetic(50, seed=4), strict=True))
+    )
+    (root / "imdb-2k-sample").mkdir()
+    (root / "imdb-2k-sample" / "imdb.csv").write_text(
+        "reviews,labels\n" + "\n".join(f'"{t}",{y}' for t, y in zip(*synthetic(50, 5), strict=True))
+    )
+    return root
+
+
+def test_corpora_hold_out_sentences_and_reviews(data_root):
+    corpora = load_corpora(data_root)
+    assert corpora.sst2_val[0] and corpora.blitzer_val[0]
+    assert not set(corpora.sst2_val[0]) & set(corpora.sst2_train[0])
+    assert len(corpora.train("both")[0]) == len(corpora.sst2_train[0]) + len(
+        corpora.blitzer_train[0]
+    )
+
+
+@pytest.mark.slow
+def test_bench_end_to_end(data_root, tmp_path):
+    docs = tmp_path / "docs" / "benchmarks.md"
+    results = run_bench(
+        data_root, docs, epochs=1, models=["mlp", "vader"], shipped=tmp_path / "none.bundle"
+    )
+    text = docs.read_text()
+    assert "| mlp | sst2-sentences |" in text and "vader" in text
+    assert (docs.parent / "img" / "sentiment-accuracy-vs-throughput.png").exists()
+    assert {r["model"] for r in results["main"]} == {"mlp", "vader"}
+    assert all(r["peak_rss_mb"] > 0 for r in results["main"])
+
+
+@pytest.mark.slow
+def test_rebuild_command(data_root, tmp_path, capsys):
+    out = tmp_path / "default.bundle"
+    assert (
+        main(
+            [
+                "rebuild",
+                "--data-root",
+                str(data_root),
+                "--out",
+                str(out),
+                "--epochs",
+                "1",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["version"].startswith("ensemble-") and "accuracy_uci" in report
+    assert out.exists()
+
+
+def test_rebuild_and_bench_reject_a_missing_data_root(tmp_path, capsys):
+    for command in ("rebuild", "bench"):
+        assert main([command, "--data-root", str(tmp_path / "nope")]) == 2
+        assert "not a folder" in capsys.readouterr().err
