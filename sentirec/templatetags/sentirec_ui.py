@@ -49,6 +49,11 @@ def words_of(contributors: Iterable) -> list[str]:
 
 
 @register.filter
+def get(mapping: dict, key: object) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
 def spaced(name: object) -> str:
     """A dataset's ``kitchen_&_housewares`` as ``kitchen & housewares``."""
     return str(name).replace("_", " ")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sentirec.recommend.feed import feed
+from sentirec.models import Review
+from sentirec.recommend.feed import FeedPage, feed
 
 #: The last page served (later ones show it): nobody scrolls that far, and it bounds work.
 MAX_PAGE = 100
@@ -18,6 +19,14 @@ def page_number(raw: str | None) -> int:
     return 1
 
 
+def quoted_reviews(page: FeedPage) -> dict[int, Review]:
+    """The reviews the page quotes, by id, so each quote can show its sentiment badge."""
+    ids = {c.review_id for entry in page.entries for c in entry.contributors if c.review_id}
+    fields = ["id", "sentiment_status", "sentiment_label", "corrected_label"]
+    fields += ["sentiment_confidence", "sentiment_model_version"]
+    return Review.objects.only(*fields).in_bulk(ids)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     page = feed(request.user, page=page_number(request.GET.get("page")))
-    return render(request, "sentirec/home.html", {"feed": page})
+    return render(request, "sentirec/home.html", {"feed": page, "reviews": quoted_reviews(page)})

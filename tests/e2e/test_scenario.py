@@ -141,3 +141,29 @@ def test_sign_up_follow_review_and_reach_a_follower(browser, demo_site, artifact
         shoot(page, artifacts, name)
     phone.close()
     assert errors == []
+
+
+def test_the_api_explorer_runs_requests_offline(browser, live_server, artifacts, make_item):
+    make_item("Kettle", category="kitchen")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: request.url.startswith(live_server.url) or outside.append(request.url),
+    )
+    page.goto(f"{live_server.url}/api/docs/")
+    operation = page.locator(
+        "details.api-op", has=page.locator(".api-op__path", has_text=re.compile(r"^/api/items/$"))
+    )
+    operation.locator("summary").click()
+    operation.get_by_role("button", name="Send GET").click()
+    result = operation.locator(".api-result")
+    result.locator("pre").wait_for()
+    assert result.locator(".api-result__status").inner_text().startswith("200")
+    assert '"title": "Kettle"' in result.locator("pre").inner_text()
+    shoot(page, artifacts, "api-docs-desktop")
+    page.goto(f"{live_server.url}/about/")
+    shoot(page, artifacts, "about-desktop")
+    context.close()
+    assert outside == [], "the docs and pages load nothing from other sites"

@@ -45,6 +45,7 @@ def test_follower_home_explains_each_item_with_the_followees_words(
     marked = "The battery lasts <mark>forever</mark>. I <mark>love</mark> it."
     assert f"bob loved this: &#x27;{marked}" in html
     assert 'class="feeling feeling--loved"' in html
+    assert 'class="badge badge--positive"' in html.split('class="contributors"')[1]
 
 
 def test_item_page_shows_stats_badges_highlights_and_pending(

@@ -113,7 +113,7 @@
     var summary = el("summary", {}, [
       el("span", { class: "api-op__method api-op__method--" + method, text: method.toUpperCase() }),
       el("span", { class: "api-op__path", text: path }),
-      el("span", { class: "api-op__summary", text: op.summary || "" }),
+      el("span", { class: "api-op__summary", text: op.summary || (op.description || "").split(/\.\s|\n/)[0] }),
     ]);
     var body = el("div", { class: "api-op__body" }, [
       op.description ? el("p", { text: op.description }) : null,
