@@ -178,3 +178,22 @@ def test_staff_roll_back_to_the_previous_model(as_role, registered_model, monkey
 def test_predicting_needs_a_login(as_role, role, status, fake_engine):
     response = as_role(role).post("/api/sentiment/predict/", {"texts": ["great"]}, format="json")
     assert response.status_code == status
+
+
+def test_writes_are_rate_limited_but_reads_are_not(as_role, make_item, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "sentirec_write": "2/min",
+        },
+    }
+    client = as_role("owner")
+    codes = [
+        client.post(
+            "/api/ratings/", {"item": make_item().pk, "stars": "3"}, format="json"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    assert all(client.get("/api/ratings/").status_code == 200 for _ in range(5))

@@ -167,3 +167,22 @@ def test_the_api_explorer_runs_requests_offline(browser, live_server, artifacts,
     shoot(page, artifacts, "about-desktop")
     context.close()
     assert outside == [], "the docs and pages load nothing from other sites"
+
+
+def test_a_pending_review_updates_itself_when_scored(browser, live_server, artifacts, user, item):
+    """With a real broker scoring happens later: the page polls and swaps in the result."""
+    review = Review.objects.create(user=user, item=item, text="Brilliant kettle, boils fast.")
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{live_server.url}/items/{item.pk}/")
+    card = page.locator(f"#review-{review.pk}")
+    assert card.locator(".badge--pending").is_visible()
+    Review.objects.filter(pk=review.pk).update(
+        sentiment_status="scored",
+        sentiment_label="positive",
+        sentiment_confidence=0.97,
+        sentiment_highlights=["Brilliant"],
+    )
+    card.locator(".badge--positive").wait_for(timeout=15_000)
+    assert card.get_attribute("data-sentiment-status") == "scored"
+    assert card.locator(".review__text mark").inner_text() == "Brilliant"
+    page.context.close()
