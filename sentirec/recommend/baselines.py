@@ -1,11 +1,13 @@
 """Baselines the offline evaluation runs beside sentirec's model, in the same split.
 
 Rating: global, user and item averages (as LibRec computes them) and biased matrix
-factorisation (sentirec's model with the trust and implicit terms switched off).
+factorisation (the TrustSVD trainer with the trust and implicit terms switched off, its
+regularisation tuned per dataset kind like sentirec's own model).
 Ranking: popularity and BPR-MF (Rendle et al. 2009), trained with PyTorch.
 
-Every baseline has ``fit(users, items, values, trust=None, rating_range=None, progress=False)``
-and ``predict(users, items)`` (rating) or ``item_ids`` + ``scores(users)`` (ranking).
+Every baseline has ``fit(users, items, values, trust=None, rating_range=None, item_groups=None,
+progress=False)`` and ``predict(users, items, item_groups=None)`` (rating) or ``item_ids`` +
+``scores(users)`` (ranking); what a baseline cannot use it ignores.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class MeanBaseline:
             raise ValueError(f"unknown average {by!r}")
         self.by = by
 
-    def fit(self, users, items, values, trust=None, rating_range=None, progress=False):
+    def fit(self, users, items, values, trust=None, rating_range=None, item_groups=None,
+            progress=False):  # fmt: skip
         values = np.asarray(values, dtype=float)
         self.global_mean = float(values.mean())
         keys = {"global": None, "user": users, "item": items}[self.by]
@@ -37,7 +40,7 @@ class MeanBaseline:
             self.means = np.bincount(index, values) / np.bincount(index)
         return self
 
-    def predict(self, users, items) -> np.ndarray:
+    def predict(self, users, items, item_groups=None) -> np.ndarray:
         keys = {"global": None, "user": users, "item": items}[self.by]
         result = np.full(len(users), self.global_mean)
         if keys is not None:
@@ -48,15 +51,26 @@ class MeanBaseline:
         return result
 
 
-def biased_mf(config: SocialMFConfig) -> SocialMF:
-    """Biased MF (Koren 2009) as sentirec's model without trust and implicit terms."""
-    return SocialMF(replace(config, objective="rating", use_trust=False, use_implicit=False))
+BIASED_MF = SocialMFConfig(solver="adam", use_trust=False, use_implicit=False)
+"""Biased MF (Koren 2009): the TrustSVD trainer without its trust and implicit terms."""
+
+BIASED_MF_DEFAULTS: dict[str, SocialMFConfig] = {
+    "filmtrust": BIASED_MF,
+    "ciaodvd": BIASED_MF,
+    "ciao": BIASED_MF,
+}
+"""Per dataset kind, biased MF's regularisation tuned on validation data like ours."""
+
+
+def biased_mf(kind: str, seed: int = 0) -> SocialMF:
+    """Biased MF with the hyper-parameters tuned for ``kind``."""
+    return SocialMF(replace(BIASED_MF_DEFAULTS.get(kind, BIASED_MF), seed=seed))
 
 
 class Popularity:
     """Ranks every item by its number of training interactions."""
 
-    def fit(self, users, items, values, trust=None, rating_range=None, progress=False):
+    def fit(self, users, items, values, trust=None, progress=False):
         self.item_ids, counts = np.unique(items, return_counts=True)
         self.counts = counts.astype(float)
         return self
@@ -83,7 +97,7 @@ class BPRMF:
     def __init__(self, config: BPRConfig | None = None):
         self.config = config or BPRConfig()
 
-    def fit(self, users, items, values, trust=None, rating_range=None, progress=False):
+    def fit(self, users, items, values, trust=None, progress=False):
         c = self.config
         generator = torch.Generator().manual_seed(c.seed)
         self.user_ids, u = np.unique(users, return_inverse=True)

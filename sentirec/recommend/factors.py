@@ -21,6 +21,7 @@ class Graph:
     trust: np.ndarray  # (E, 2) truster, trustee; empty when trust is off
     n_users: int
     n_items: int
+    item_groups: np.ndarray | None = None  # group index (0..G-1) of each item
 
 
 @dataclass
@@ -35,3 +36,5 @@ class Factors:
     item_vectors: np.ndarray
     implicit_vectors: np.ndarray | None
     trust_vectors: np.ndarray | None
+    group_vectors: np.ndarray | None = None  # an unseen item of group g gets these
+    group_bias: np.ndarray | None = None

@@ -55,26 +55,32 @@ def default_config(kind: str, protocol: str) -> SocialMFConfig:
 # --------------------------------------------------------------------------- rating
 
 
-def _rating_baselines(config: SocialMFConfig) -> dict[str, Callable[[], object]]:
+def _rating_baselines(kind: str, seed: int) -> dict[str, Callable[[], object]]:
     return {
         "global_average": lambda: MeanBaseline("global"),
         "user_average": lambda: MeanBaseline("user"),
         "item_average": lambda: MeanBaseline("item"),
-        "biased_mf": lambda: biased_mf(config),
+        "biased_mf": lambda: biased_mf(kind, seed),
     }
 
 
 def _rating_fold(data: SocialDataset, train: np.ndarray, test: np.ndarray, model, progress):
-    """Fit ``model`` on the ``train`` rows and return its clipped predictions on ``test``."""
+    """Fit ``model`` on the ``train`` rows and return its clipped predictions on ``test``;
+    item categories, where the dataset has them, are passed along as item groups."""
+    groups = data.categories
     model.fit(
         data.users[train],
         data.items[train],
         data.values[train],
         trust=data.trust,
         rating_range=data.rating_range,
+        item_groups=None if groups is None else groups[train],
         progress=progress,
     )
-    return np.clip(model.predict(data.users[test], data.items[test]), *data.rating_range)
+    predicted = model.predict(
+        data.users[test], data.items[test], None if groups is None else groups[test]
+    )
+    return np.clip(predicted, *data.rating_range)
 
 
 def _error_metrics(predicted: np.ndarray, actual: np.ndarray) -> dict[str, float]:
@@ -88,7 +94,7 @@ def rating_5fold(
     if data.implicit:
         raise ProtocolError(f"rating-5fold needs explicit ratings; {data.kind} is implicit")
     folds = kfold(len(data), FOLDS, seed)
-    makers = {"sentirec": lambda: SocialMF(config), **_rating_baselines(config)}
+    makers = {"sentirec": lambda: SocialMF(config), **_rating_baselines(data.kind, seed)}
     totals = {name: [] for name in makers}
     steps = tqdm(total=FOLDS * len(makers), desc=f"{data.kind} rating-5fold", disable=not progress)
     for fold in range(FOLDS):

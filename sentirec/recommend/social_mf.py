@@ -5,8 +5,10 @@ with raw ids (database primary keys or dataset ids), trains one of two objective
 serves predictions from a plain dict of numpy arrays, so a site can store a trained
 model and serve it without retraining or importing torch:
 
-* ``objective="rating"`` - TrustSVD-style regression on stars (or on the opinion blend of
-  stars and review sentiment when sentiment is given), see ``trustsvd``;
+* ``objective="rating"`` - regression on stars (or on the opinion blend of stars and review
+  sentiment when sentiment is given): Bayesian social MF by Gibbs sampling (``bayes_mf``,
+  the default ``solver="gibbs"``) or TrustSVD trained with Adam (``trustsvd``,
+  ``solver="adam"``);
 * ``objective="ranking"`` - implicit-feedback ALS with a social pull (play counts, views),
   see ``social_als``.
 
@@ -23,9 +25,10 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from sentirec.recommend.factors import Factors, Graph
-from sentirec.recommend.scoring import OpinionParams, opinion_values
+from sentirec.recommend.scoring import STAR_MAX, STAR_MIN, OpinionParams, opinion_values
 
 OBJECTIVES = ("rating", "ranking")
+SOLVERS = ("gibbs", "adam")
 
 
 @dataclass(frozen=True)
@@ -33,16 +36,20 @@ class SocialMFConfig:
     """Hyper-parameters (``DEFAULTS`` holds the values tuned per dataset kind).
 
     objective: "rating" (explicit stars, RMSE) or "ranking" (implicit feedback, NDCG).
-    factors: latent dimensions.
+    solver: rating only: "gibbs" (Bayesian, no regularisation to tune) or "adam" (TrustSVD).
+    factors: latent dimensions (per chain for gibbs).
     use_trust: learn from the trust graph (False gives the no-trust ablation).
-    use_implicit: rating objective only: add the SVD++ term over the items a user rated.
-    reg: L2 weight on factors, scaled per entity by ``(count + 1) ** reg_exponent``.
-    reg_bias: L2 weight on user and item biases (rating), scaled the same way.
+    use_implicit: adam only: add the SVD++ term over the items a user rated.
+    reg: adam and ranking: L2 weight on factors, scaled per entity by
+        ``(count + 1) ** reg_exponent``.
+    reg_bias: adam: L2 weight on user and item biases, scaled the same way.
     reg_exponent: how fast regularisation grows with an entity's number of ratings.
-    trust_weight: rating: weight of the trust-reconstruction loss (TrustSVD's lambda_t);
-        ranking: pull of a user's factors toward her trustees' mean (SocialMF's beta).
-    learning_rate: Adam step size (rating).
-    epochs: full-batch Adam steps (rating) or ALS sweeps (ranking).
+    trust_weight: how much the trust graph counts. gibbs: share of a user's prior mean
+        taken from her trustees (0..1); adam: weight of the trust-reconstruction loss
+        (TrustSVD's lambda_t); ranking: pull of a user's factors toward her trustees' mean.
+    learning_rate: adam step size.
+    epochs: adam full-batch steps or ranking ALS sweeps.
+    burn_in, samples, chains: gibbs: discarded sweeps, averaged sweeps, independent chains.
     init_std: scale of the random initial factors.
     confidence: ranking: confidence gained per ``log1p(value / confidence_scale)``.
     confidence_scale: ranking: value (e.g. play count) at which confidence starts to grow
@@ -51,6 +58,7 @@ class SocialMFConfig:
     """
 
     objective: str = "rating"
+    solver: str = "gibbs"
     factors: int = 10
     use_trust: bool = True
     use_implicit: bool = True
@@ -60,6 +68,9 @@ class SocialMFConfig:
     trust_weight: float = 0.3
     learning_rate: float = 0.02
     epochs: int = 300
+    burn_in: int = 30
+    samples: int = 150
+    chains: int = 1
     init_std: float = 0.1
     confidence: float = 2.0
     confidence_scale: float = 100.0
@@ -68,6 +79,8 @@ class SocialMFConfig:
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
             raise ValueError(f"objective must be one of {OBJECTIVES}, not {self.objective!r}")
+        if self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {SOLVERS}, not {self.solver!r}")
 
 
 DEFAULTS: dict[str, SocialMFConfig] = {
@@ -91,6 +104,21 @@ def _index(ids: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return position, (known[position] == ids) if found else np.zeros(ids.shape, bool)
 
 
+def _trainer(config: SocialMFConfig):
+    """The training function for a config (imported lazily: serving needs none of them)."""
+    if config.objective == "ranking":
+        from sentirec.recommend.social_als import fit_ranking
+
+        return fit_ranking
+    if config.solver == "adam":
+        from sentirec.recommend.trustsvd import fit_rating
+
+        return fit_rating
+    from sentirec.recommend.bayes_mf import fit_bayes
+
+    return fit_bayes
+
+
 class SocialMF:
     """Trust- and sentiment-aware factor model with fit / predict / recommend."""
 
@@ -100,6 +128,7 @@ class SocialMF:
         self.item_ids = np.zeros(0, np.int64)
         self.factors: Factors | None = None
         self.rating_range: tuple[float, float] | None = None
+        self.group_ids: np.ndarray | None = None
 
     # ------------------------------------------------------------------ training
 
@@ -112,19 +141,30 @@ class SocialMF:
         sentiment=None,
         confidence=None,
         rating_range: tuple[float, float] | None = None,
+        item_groups=None,
         progress: bool = False,
     ) -> SocialMF:
         """Learn from rows (``users[k]`` gave ``items[k]`` the value ``values[k]``) and trust
         edges ((E, 2) truster, trustee raw ids). With ``sentiment``/``confidence`` (NaN where
         a row has no review), the rating target is the opinion blend of stars and sentiment
         mapped back onto the star scale; NaN stars with a sentiment are sentiment-only rows.
+        ``item_groups`` (per row: the item's category) lets the gibbs solver share strength
+        between items of a group and score unseen items of a known group.
         """
+        users, items = np.asarray(users), np.asarray(items)
         values = np.asarray(values, dtype=float)
         trust = np.zeros((0, 2), np.int64) if trust is None else np.asarray(trust).reshape(-1, 2)
         if self.config.objective == "rating":
-            self.rating_range = rating_range or (float(np.nanmin(values)), float(np.nanmax(values)))
+            stars = values[np.isfinite(values)]
+            self.rating_range = rating_range or (
+                (float(stars.min()), float(stars.max())) if stars.size else (STAR_MIN, STAR_MAX)
+            )
             if sentiment is not None:
                 values = self._opinion_targets(values, sentiment, confidence)
+        usable = np.isfinite(values)  # rows with neither stars nor sentiment teach nothing
+        users, items, values = users[usable], items[usable], values[usable]
+        grouped = item_groups is not None and self.config.solver == "gibbs"
+        self.group_ids = np.unique(np.asarray(item_groups)[usable]) if grouped else None
         self.user_ids = np.unique(np.concatenate([np.asarray(users), trust.ravel()]))
         self.item_ids = np.unique(np.asarray(items))
         graph = Graph(
@@ -135,14 +175,11 @@ class SocialMF:
             n_users=self.user_ids.size,
             n_items=self.item_ids.size,
         )
-        if self.config.objective == "rating":
-            from sentirec.recommend.trustsvd import fit_rating
-
-            self.factors = fit_rating(graph, self.config, progress)
-        else:
-            from sentirec.recommend.social_als import fit_ranking
-
-            self.factors = fit_ranking(graph, self.config, progress)
+        if grouped:
+            group_of_row = np.searchsorted(self.group_ids, np.asarray(item_groups)[usable])
+            graph.item_groups = np.zeros(graph.n_items, np.int64)
+            graph.item_groups[graph.items] = group_of_row
+        self.factors = _trainer(self.config)(graph, self.config, progress)
         return self
 
     def _opinion_targets(self, stars, sentiment, confidence) -> np.ndarray:
@@ -160,16 +197,26 @@ class SocialMF:
             raise RuntimeError("the model is not trained: call fit() or from_state() first")
         return self.factors
 
-    def predict(self, users, items) -> np.ndarray:
+    def predict(self, users, items, item_groups=None) -> np.ndarray:
         """Predicted value of each (user, item) pair; ratings are clipped to the range seen
-        in training. Unknown users or items fall back to biases and the global mean."""
+        in training. Unknown users or items fall back to biases and the global mean; an
+        unknown item whose group (``item_groups``, per pair) the model knows is scored
+        from its group's vector."""
         f = self.trained
         u, known_u = _index(users, self.user_ids)
         i, known_i = _index(items, self.item_ids)
+        item_vectors = f.item_vectors[i]
+        item_bias = np.where(known_i, f.item_bias[i], 0.0)
+        if item_groups is not None and f.group_vectors is not None:
+            g, known_g = _index(item_groups, self.group_ids)
+            borrow = ~known_i & known_g
+            item_vectors[borrow] = f.group_vectors[g[borrow]]
+            item_bias[borrow] = f.group_bias[g[borrow]]
+            known_i = known_i | borrow
         both = known_u & known_i
         result = np.full(u.shape, f.global_mean)
-        result += np.where(known_u, f.user_bias[u], 0.0) + np.where(known_i, f.item_bias[i], 0.0)
-        result[both] += np.einsum("nd,nd->n", f.user_vectors[u[both]], f.item_vectors[i[both]])
+        result += np.where(known_u, f.user_bias[u], 0.0) + item_bias
+        result[both] += np.einsum("nd,nd->n", f.user_vectors[u[both]], item_vectors[both])
         if self.rating_range is not None:
             result = np.clip(result, *self.rating_range)
         return result
@@ -185,8 +232,9 @@ class SocialMF:
 
     def fold_in(self, rated: Iterable = (), trustees: Iterable = ()) -> np.ndarray:
         """A vector for a user absent from training, from the items she rated and the users
-        she trusts (TrustSVD's treatment of trust-only users); ids unknown to the model are
-        ignored."""
+        she trusts; ids unknown to the model are ignored. Ranking: her ALS solution;
+        adam: TrustSVD's sums of implicit and trust vectors; gibbs: the social prior mean
+        (her trustees' mean pulled toward the population; ``rated`` is not used)."""
         f = self.trained
         item, item_found = _index(np.fromiter(rated, np.int64), self.item_ids)
         user, user_found = _index(np.fromiter(trustees, np.int64), self.user_ids)
@@ -195,6 +243,12 @@ class SocialMF:
             from sentirec.recommend.social_als import fold_in_user
 
             return fold_in_user(f, item, user, self.config)
+        if self.config.solver == "gibbs":
+            population = f.user_vectors.mean(0)
+            if not user.size or not self.config.use_trust:
+                return population
+            share = self.config.trust_weight
+            return (1 - share) * population + share * f.user_vectors[user].mean(0)
         vector = np.zeros(f.item_vectors.shape[1])
         for rows, table in ((item, f.implicit_vectors), (user, f.trust_vectors)):
             if rows.size and table is not None:
@@ -231,9 +285,11 @@ class SocialMF:
         }
         for name in ("user_bias", "item_bias", "user_vectors", "item_vectors"):
             state[name] = getattr(f, name)
-        for name in ("implicit_vectors", "trust_vectors"):
+        for name in ("implicit_vectors", "trust_vectors", "group_vectors", "group_bias"):
             if getattr(f, name) is not None:
                 state[name] = getattr(f, name)
+        if self.group_ids is not None:
+            state["group_ids"] = self.group_ids
         return state
 
     @classmethod
@@ -251,5 +307,8 @@ class SocialMF:
             item_vectors=np.asarray(state["item_vectors"]),
             implicit_vectors=state.get("implicit_vectors"),
             trust_vectors=state.get("trust_vectors"),
+            group_vectors=state.get("group_vectors"),
+            group_bias=state.get("group_bias"),
         )
+        model.group_ids = state.get("group_ids")
         return model
