@@ -43,10 +43,12 @@ class ItemFacts:
 
 @dataclass(frozen=True)
 class OpinionRows:
-    """Recent opinions, plus the review behind each (user, item) that has one."""
+    """Recent opinions, the review behind each (user, item) that has one, and the stats
+    of their items (quality 0 for an item whose stats are not computed yet)."""
 
     opinions: list[Opinion]
     review_ids: dict[tuple[int, int], int]
+    facts: dict[int, ItemFacts]
 
 
 def username_field() -> str:
@@ -138,14 +140,25 @@ def _review_opinion(
     )
 
 
+def _with_stats(queryset: QuerySet) -> QuerySet:
+    """Annotate each row with its item's quality and last activity (primary-key lookups),
+    so opinion candidates need no second query for their stats."""
+    stats = ItemStats.objects.filter(item_id=OuterRef("item_id"))
+    return queryset.annotate(
+        quality=Subquery(stats.values("weighted_score")[:1]),
+        last_activity=Subquery(stats.values("last_activity")[:1]),
+    )
+
+
 def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> OpinionRows:
-    """The authors' most recent opinions on items the viewer has not seen, at most ``limit``.
+    """The authors' most recent opinions on items the viewer has not seen, at most ``limit``,
+    with those items' stats.
 
     Two queries: ratings (each with its review, if any, fetched by a unique-index lookup)
     and reviews written without stars, which have no rating row.
     """
     if not author_ids:
-        return OpinionRows([], {})
+        return OpinionRows([], {}, {})
     review = Review.objects.filter(
         user_id=OuterRef("user_id"), item_id=OuterRef("item_id")
     ).order_by()
@@ -156,14 +169,17 @@ def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> Op
         confidence="sentiment_confidence",
         highlights="sentiment_highlights",
     )
+    stats = ("quality", "last_activity")
     rated = (
-        unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id)
+        _with_stats(unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id))
         .annotate(review=Subquery(review.values(data=review_json)[:1]))
         .order_by("-updated", "-id")
-        .values_list("user_id", "item_id", "stars", "updated", "review")[:limit]
+        .values_list("user_id", "item_id", "stars", "updated", "review", *stats)[:limit]
     )
     starless = (
-        unseen(Review.objects.filter(user_id__in=author_ids, stars__isnull=True), viewer_id)
+        _with_stats(
+            unseen(Review.objects.filter(user_id__in=author_ids, stars__isnull=True), viewer_id)
+        )
         .order_by("-updated", "-id")
         .values_list(
             "id",
@@ -174,16 +190,17 @@ def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> Op
             "sentiment_score",
             "sentiment_confidence",
             "sentiment_highlights",
+            *stats,
         )[:limit]
     )
     found: list[tuple[datetime, Opinion, int | None]] = []
-    for user_id, item_id, stars, updated, data in rated:
+    facts: dict[int, ItemFacts] = {}
+    for user_id, item_id, stars, updated, data, quality, last in rated:
+        facts[item_id] = ItemFacts(item_id, quality or 0.0, last)
         if data is None:
-            found.append(
-                (updated, Opinion(user_id, item_id, float(stars), updated_at=updated), None)
-            )
+            opinion = Opinion(user_id, item_id, float(stars), updated_at=updated)
+            found.append((updated, opinion, None))
             continue
-        words = data["highlights"]
         opinion = _review_opinion(
             user_id,
             item_id,
@@ -192,18 +209,19 @@ def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> Op
             data["status"],
             data["score"],
             data["confidence"],
-            _json_list(words),
+            _json_list(data["highlights"]),
         )
         found.append((updated, opinion, data["id"]))
-    for review_id, user_id, item_id, updated, *sentiment in starless:
-        found.append(
-            (updated, _review_opinion(user_id, item_id, None, updated, *sentiment), review_id)
-        )
+    for review_id, user_id, item_id, updated, *sentiment, quality, last in starless:
+        facts[item_id] = ItemFacts(item_id, quality or 0.0, last)
+        opinion = _review_opinion(user_id, item_id, None, updated, *sentiment)
+        found.append((updated, opinion, review_id))
     found.sort(key=lambda row: row[0], reverse=True)
     kept = found[:limit]
     return OpinionRows(
         [opinion for _, opinion, _ in kept],
         {(o.user_id, o.item_id): rid for _, o, rid in kept if rid is not None},
+        {o.item_id: facts[o.item_id] for _, o, _ in kept},
     )
 
 

@@ -143,7 +143,7 @@ def build_page(
         hops = candidates.second_hop(viewer_id, limit)
     names = {f.user_id: f.username for f in follows} | {w: name for _, w, name in hops}
     watch(list(names))
-    rows = OpinionRows([], {})
+    rows = OpinionRows([], {}, {})
     social: dict[int, SocialEvidence] = {}
     if names:
         rows = candidates.recent_opinions(viewer_id, list(names), limit // 2)
@@ -152,8 +152,8 @@ def build_page(
     personal = served is not None and viewer_id is not None and served.knows(viewer_id)
     predicted = served.top_items(viewer_id, limit // 4) if personal else []
     quality = candidates.top_quality(viewer_id, limit - len(social) - len(predicted))
-    facts = {f.item_id: f for f in quality}
-    facts |= candidates.item_facts(viewer_id, (set(social) | set(predicted)) - set(facts))
+    facts = rows.facts | {f.item_id: f for f in quality}
+    facts |= candidates.item_facts(viewer_id, set(predicted) - set(facts))
     pool = list(facts.keys() | social.keys())
     model = served.unit_scores(viewer_id, pool) if personal else {}
     ranked = rank(_candidates(pool, facts, model), social, blend_weights(size))

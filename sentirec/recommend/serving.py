@@ -51,12 +51,28 @@ def from_bytes(data: bytes) -> SocialMF:
     return SocialMF.from_state(state)
 
 
+#: Items the model may propose per request: the best for anyone (global mean plus item
+#: bias), re-ranked for the viewer. Bounds serving cost whatever the catalogue's size.
+SHORTLIST = 2000
+#: A user id no model knows: ``SocialMF.scores`` gives it the item biases alone.
+ANYONE = -1
+
+
+def shortlist(model: SocialMF, size: int = SHORTLIST) -> np.ndarray:
+    """Ids of the ``size`` items the model rates highest for anyone, best first."""
+    overall = model.scores(np.array([ANYONE]))[0]
+    size = min(size, overall.size)
+    best = np.argpartition(-overall, size - 1)[:size] if size else np.zeros(0, np.int64)
+    return model.item_ids[best[np.argsort(-overall[best], kind="stable")]]
+
+
 @dataclass(frozen=True)
 class Served:
-    """A loaded model and its registry version."""
+    """A loaded model, its registry version and its shortlist of items to propose."""
 
     version: str
     model: SocialMF
+    candidates: np.ndarray
 
     def knows(self, user_id: int) -> bool:
         """Whether the user was in the training data (others get no ``model`` component
@@ -79,7 +95,10 @@ class Served:
         return dict(zip(item_ids, self.to_unit(predicted).tolist(), strict=True))
 
     def top_items(self, user_id: int, k: int) -> list[int]:
-        return [item for item, _ in self.model.recommend(user_id, k=k)]
+        """The shortlist's ``k`` best items for the user (ties keep the shortlist order)."""
+        ids = self.candidates
+        predicted = self.model.predict(np.full(ids.size, user_id), ids)
+        return ids[np.argsort(-predicted, kind="stable")[:k]].tolist()
 
 
 def publish(model: PreferenceModel | None) -> str:
@@ -119,7 +138,8 @@ def active() -> Served | None:
             return None
         try:
             with model_storage().open(name, "rb") as handle:
-                _loaded = Served(version, from_bytes(handle.read()))
+                model = from_bytes(handle.read())
+            _loaded = Served(version, model, shortlist(model))
         except (OSError, ValueError, KeyError) as exc:
             _failed[version] = time.monotonic()
             logger.error("Preference model %s: cannot load %r: %s", version, name, exc)

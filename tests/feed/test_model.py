@@ -19,7 +19,7 @@ from sentirec.services.recommender import (
     training_data,
 )
 
-FAST = {"epochs": 10, "factors": 8}
+FAST = {"factors": 8, "burn_in": 5, "samples": 10}
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ def test_with_a_learned_model_still_within_the_bound(
 ):
     settings.MEDIA_ROOT = tmp_path
     with commits():
-        train_recommender(options={"epochs": 5, "factors": 4})
+        train_recommender(options={"factors": 4, "burn_in": 2, "samples": 4})
     cache.clear()  # the active-model marker must be looked up too
 
     with django_assert_max_num_queries(MAX_QUERIES):
