@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Abs, JSONObject
 
 from sentirec.models import Follow, ItemStats, Rating, Review, SentimentStatus
@@ -105,24 +105,43 @@ def second_hop(viewer_id: int, limit: int) -> list[tuple[int, int, str]]:
     )
 
 
-def agreements(viewer_id: int, user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
-    """user -> (agreement in [-1, 1], number of co-rated items) with the viewer, from stars.
+@dataclass(frozen=True)
+class Overlap:
+    """How another user's ratings relate to the viewer's: agreement in [-1, 1] on the
+    ``shared`` items both rated (0 when none), and how many items they rated in all."""
 
-    One grouped query over the others' ratings of items the viewer rated (a semi-join on
-    her items, her stars fetched by unique-index lookup for the co-rated rows only).
+    agreement: float
+    shared: int
+    ratings: int
+
+
+NO_OVERLAP = Overlap(0.0, 0, 0)
+
+
+def overlaps(viewer_id: int | None, user_ids: Iterable[int]) -> dict[int, Overlap]:
+    """Per user, their number of ratings and their agreement with the viewer, from stars.
+
+    One grouped query over their ratings; the co-rated ones are found by a semi-join on
+    the viewer's items and her stars by unique-index lookup, for those rows only.
     Agreement is ``1 - mean |a - b|`` on the [-1, 1] scale, as ``scoring.opinion_agreement``.
     """
+    rows = Rating.objects.filter(user_id__in=list(user_ids)).order_by().values("user_id")
+    if viewer_id is None:
+        counted = rows.annotate(n=Count("pk")).values_list("user_id", "n")
+        return {uid: Overlap(0.0, 0, n) for uid, n in counted}
     mine = Rating.objects.filter(user_id=viewer_id)
-    her_stars = mine.filter(item_id=OuterRef("item_id")).values("stars")[:1]
-    rows = (
-        Rating.objects.filter(user_id__in=list(user_ids), item_id__in=mine.values("item_id"))
-        .annotate(hers=Subquery(her_stars))
-        .values("user_id")
-        .annotate(n=Count("pk"), gap=Avg(Abs(F("stars") - F("hers"))))
-        .values_list("user_id", "n", "gap")
-    )
+    shared = Q(item_id__in=mine.values("item_id"))
+    hers = Subquery(mine.filter(item_id=OuterRef("item_id")).values("stars")[:1])
+    counted = rows.annotate(
+        n=Count("pk"),
+        shared=Count("pk", filter=shared),
+        gap=Avg(Abs(F("stars") - hers), filter=shared),
+    ).values_list("user_id", "n", "shared", "gap")
     unit = 2.0 / (STAR_MAX - STAR_MIN)
-    return {uid: (1.0 - float(gap) * unit, n) for uid, n, gap in rows}
+    return {
+        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n)
+        for uid, n, shared, gap in counted
+    }
 
 
 def _review_opinion(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from sentirec.conf import DEFAULTS, settings
 from sentirec.recommend import candidates, serving
 from sentirec.recommend.cache import PageCache
-from sentirec.recommend.candidates import Followee, ItemFacts, OpinionRows
+from sentirec.recommend.candidates import NO_OVERLAP, Followee, ItemFacts, OpinionRows
 from sentirec.recommend.explain import excerpt, explanation
 from sentirec.recommend.scoring import (
     BlendWeights,
@@ -182,7 +182,7 @@ def _ties(
     (measured against the most recently active followee, so an imported historic site
     is not all decayed to nothing), and friends of friends through their best path."""
     ids = [f.user_id for f in follows]
-    agree = candidates.agreements(viewer_id, ids)
+    overlap = candidates.overlaps(viewer_id, ids)
     reference = max((f.last_active for f in follows if f.last_active), default=None)
     days = [
         (reference - f.last_active).total_seconds() / SECONDS_PER_DAY if f.last_active else 0.0
@@ -191,8 +191,8 @@ def _ties(
     strengths = np.atleast_1d(
         tie_strength(
             reciprocal=[f.reciprocal for f in follows],
-            agreement=[agree.get(uid, (0.0, 0))[0] for uid in ids],
-            n_shared=[agree.get(uid, (0.0, 0))[1] for uid in ids],
+            agreement=[overlap.get(uid, NO_OVERLAP).agreement for uid in ids],
+            n_shared=[overlap.get(uid, NO_OVERLAP).shared for uid in ids],
             days_inactive=days,
         )
     )

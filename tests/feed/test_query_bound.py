@@ -109,3 +109,26 @@ def test_with_a_learned_model_still_within_the_bound(
         page = feed(user)
 
     assert all("model" in e.components for e in page.entries)
+
+
+def test_the_worst_cold_start_stays_within_the_bound(
+    settings, tmp_path, make_user, crowd, commits, django_assert_max_num_queries
+):
+    """Silent followees who follow nobody (so who-to-follow falls back to the best items'
+    raters), a learned model, and the model's marker to look up."""
+    settings.MEDIA_ROOT = tmp_path
+    newcomer = make_user("newcomer")
+    Follow.objects.bulk_create(
+        Follow(follower=newcomer, followee=make_user(f"silent{n}")) for n in range(3)
+    )
+    Rating.objects.create(user=newcomer, item=Item.objects.get(title="Thing 1"), stars=4)
+    with commits():
+        train_recommender(options={"factors": 4, "burn_in": 2, "samples": 4})
+    cache.clear()
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = feed(newcomer)
+
+    assert page.cold_start and page.who_to_follow
+    assert all("model" in e.components for e in page.entries)
+    assert page.who_to_follow[0].reason.startswith(("Active reviewer", "Agrees with you"))
