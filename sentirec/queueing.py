@@ -15,10 +15,11 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task: Task, args: Sequence = (), *, queue: str) -> bool:
-    """Send ``task`` to ``queue`` now; return False (and log) if the broker is down."""
+def enqueue(task: Task, args: Sequence = (), *, queue: str, **options) -> bool:
+    """Send ``task`` to ``queue`` (``options`` as for ``apply_async``, e.g. ``countdown``);
+    return False (and log) if the broker is down."""
     try:
-        task.apply_async(args=list(args), queue=queue, retry=False)
+        task.apply_async(args=list(args), queue=queue, retry=False, **options)
     except Exception as exc:  # kombu/redis/amqp connection errors have no common base
         logger.warning("Could not enqueue %s%s on %s: %s", task.name, tuple(args), queue, exc)
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -9,10 +10,11 @@ from sentirec import tasks
 from sentirec.conf import settings
 from sentirec.models import Rating, Review, SentimentStatus
 from sentirec.queueing import enqueue_on_commit
+from sentirec.services.stats import schedule_refresh
 
 
 def _refresh_stats_on_commit(item_id: int) -> None:
-    enqueue_on_commit(tasks.refresh_item_stats, [[item_id]], queue=settings.DEFAULT_QUEUE)
+    transaction.on_commit(lambda: schedule_refresh([item_id]))
 
 
 @receiver(post_save, sender=Review, dispatch_uid="sentirec_review_saved")

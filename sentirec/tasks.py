@@ -19,7 +19,7 @@ def score_reviews(review_ids: list[int], rescore: bool = False) -> int:
 
 @shared_task(name="sentirec.refresh_item_stats", acks_late=True)
 def refresh_item_stats(item_ids: list[int]) -> int:
-    return stats.refresh_item_stats(item_ids)
+    return stats.refresh_due_item_stats(item_ids)
 
 
 @shared_task(name="sentirec.sweep_pending_reviews")

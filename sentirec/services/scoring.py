@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentStatus
 from sentirec.queueing import enqueue
-from sentirec.services.stats import refresh_item_stats
+from sentirec.services.stats import schedule_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -35,36 +36,52 @@ def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
 
 
 def score_reviews(review_ids: Iterable[int], *, rescore: bool = False) -> ScoringReport:
-    """Score these reviews in batches and refresh the stats of their items.
+    """Score these reviews in batches, then schedule a refresh of their items' stats.
 
     Idempotent: a review already scored by the active model version is skipped (unless
-    ``rescore``), and each write is conditional on the review's ``updated`` stamp, so an
-    edit made while scoring wins and is scored again by its own task.
+    ``rescore``). Rows are locked while scored (``SKIP LOCKED``: a review another worker is
+    scoring is left to it), and a short batch is topped up with other pending reviews, so
+    a storm of one-review tasks (one per posted review) is scored in full batches.
     """
     from sentirec import engine  # imports torch: only processes that score pay for it
 
     current = engine.active_engine()
     report = ScoringReport(model_version=current.version)
     ids = sorted(set(review_ids))
-    for batch_ids in _batches(ids, settings.SCORING_BATCH_SIZE):
-        reviews = list(
-            Review.objects.filter(pk__in=batch_ids).only("id", "item_id", "text", "updated")
-        )
-        if not rescore:
-            done = set(
-                Review.objects.filter(
-                    pk__in=batch_ids,
-                    sentiment_status=SentimentStatus.SCORED,
-                    sentiment_model_version=current.version,
-                ).values_list("pk", flat=True)
-            )
-            report.skipped += len(done)
-            reviews = [review for review in reviews if review.pk not in done]
-        if reviews:
-            _score_batch(current, reviews, report)
-    if report.item_ids:
-        refresh_item_stats(report.item_ids)
+    size = settings.SCORING_BATCH_SIZE
+    for batch_ids in _batches(ids, size):
+        with transaction.atomic():
+            reviews = _claim(batch_ids, current.version, rescore, top_up=size - len(batch_ids))
+            report.skipped += len(batch_ids) - sum(r.pk in set(batch_ids) for r in reviews)
+            if reviews:
+                _score_batch(current, reviews, report)
+    schedule_refresh(report.item_ids)
     return report
+
+
+def _locked(queryset):
+    """Lock the rows for this transaction, skipping rows another worker holds (PostgreSQL);
+    databases without ``SKIP LOCKED`` rely on the conditional write instead."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset
+
+
+def _claim(ids: Sequence[int], version: str, rescore: bool, top_up: int) -> list[Review]:
+    """The reviews of ``ids`` still to score, plus up to ``top_up`` other fresh pending ones."""
+    fields = ("id", "item_id", "text", "updated")
+    wanted = Review.objects.filter(pk__in=ids)
+    if not rescore:
+        wanted = wanted.exclude(
+            sentiment_status=SentimentStatus.SCORED, sentiment_model_version=version
+        )
+    reviews = list(_locked(wanted).only(*fields))
+    if top_up > 0 and connection.features.has_select_for_update_skip_locked:
+        others = Review.objects.filter(
+            sentiment_status=SentimentStatus.PENDING, sentiment_attempts=0
+        ).exclude(pk__in=ids)
+        reviews += list(_locked(others).only(*fields).order_by("pk")[:top_up])
+    return reviews
 
 
 def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
@@ -77,24 +94,54 @@ def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
         return
     now = timezone.now()
     limit = settings.HIGHLIGHT_WORDS
-    with transaction.atomic():
-        for review, prediction in zip(reviews, predictions, strict=True):
-            written = Review.objects.filter(pk=review.pk, updated=review.updated).update(
-                sentiment_status=SentimentStatus.SCORED,
-                sentiment_label=prediction.label,
-                sentiment_score=prediction.score,
-                sentiment_confidence=prediction.confidence,
-                sentiment_highlights=[word for word, _ in prediction.highlights[:limit]],
-                sentiment_model_version=current.version,
-                sentiment_scored_at=now,
-                sentiment_attempted_at=now,
-                sentiment_failure_reason="",
-            )
-            if written:
-                report.scored += 1
-                report.item_ids.add(review.item_id)
-            else:
-                report.skipped += 1
+    rows = [
+        (
+            SentimentStatus.SCORED.value,
+            prediction.label,
+            prediction.score,
+            prediction.confidence,
+            json.dumps([word for word, _ in prediction.highlights[:limit]]),
+            current.version,
+            now,
+            now,
+            "",
+            review.pk,
+            review.updated,
+        )
+        for review, prediction in zip(reviews, predictions, strict=True)
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_score_update_sql(), rows)
+        written = cursor.rowcount
+    report.scored += written
+    report.skipped += len(rows) - written
+    report.item_ids.update(review.item_id for review in reviews)
+
+
+SCORE_FIELDS = (
+    "sentiment_status",
+    "sentiment_label",
+    "sentiment_score",
+    "sentiment_confidence",
+    "sentiment_highlights",
+    "sentiment_model_version",
+    "sentiment_scored_at",
+    "sentiment_attempted_at",
+    "sentiment_failure_reason",
+)
+
+
+def _score_update_sql() -> str:
+    """One parameterised UPDATE per review, sent with ``executemany`` (the ORM's per-row
+    ``update()`` and ``bulk_update()`` cost more than the model). The ``updated`` condition
+    lets an edit made while scoring win; it is then scored again by its own task."""
+    meta = Review._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in SCORE_FIELDS)
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {columns} "
+        f"WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field('updated').column)} = %s"
+    )
 
 
 def _record_failure(reviews: list[Review], reason: str) -> None:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.utils import timezone
@@ -16,6 +17,8 @@ from sentirec.recommend.scoring import bayesian_quality, opinion_values
 
 #: Items recomputed per round of queries when refreshing many items.
 CHUNK = 2000
+#: Seconds a changed item waits for more changes before its stats are recomputed.
+STATS_DEBOUNCE_SECONDS = 1
 
 
 def _scored(**extra) -> Q:
@@ -51,6 +54,37 @@ def refresh_item_stats(item_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), CHUNK):
         _refresh_chunk(ids[start : start + CHUNK])
     return len(ids)
+
+
+def _due_key(item_id: int) -> str:
+    return f"sentirec:stats-due:{item_id}"
+
+
+def schedule_refresh(item_ids: Iterable[int]) -> None:
+    """Refresh these items' stats soon, at most once per ``STATS_DEBOUNCE_SECONDS``.
+
+    A hot item changed by a thousand reviews in a second is recomputed once, not a
+    thousand times: the first change marks it due and enqueues a delayed refresh; later
+    changes see the mark and rely on that refresh, which clears the mark before it reads.
+    """
+    from sentirec import tasks
+    from sentirec.queueing import enqueue
+
+    due = [i for i in set(item_ids) if cache.add(_due_key(i), 1, STATS_DEBOUNCE_SECONDS * 30)]
+    if due and not enqueue(
+        tasks.refresh_item_stats,
+        [due],
+        queue=settings.DEFAULT_QUEUE,
+        countdown=STATS_DEBOUNCE_SECONDS,
+    ):
+        cache.delete_many([_due_key(i) for i in due])  # broker down: the next change retries
+
+
+def refresh_due_item_stats(item_ids: Iterable[int]) -> int:
+    """The delayed refresh :func:`schedule_refresh` enqueues."""
+    ids = list(item_ids)
+    cache.delete_many([_due_key(i) for i in ids])
+    return refresh_item_stats(ids)
 
 
 def refresh_all_item_stats() -> int:
