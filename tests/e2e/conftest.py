@@ -36,8 +36,9 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """Open for one test module only: Playwright's event loop must not outlive it."""
     if not CHROMIUM.exists():
         missing(f"{CHROMIUM} not found: apt-get install chromium")
     try:
