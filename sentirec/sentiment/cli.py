@@ -124,7 +124,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     _require_folder(args.data_root)
     results = run_bench(
-        Path(args.data_root), Path(args.docs), epochs=args.epochs, models=args.models
+        Path(args.data_root),
+        Path(args.docs),
+        epochs=args.epochs,
+        models=args.models,
+        train_limit=args.train_limit,
     )
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -201,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", default="docs/benchmarks.md", help="markdown file to update")
     p.add_argument("--epochs", type=int, help="override the recipe's maximum epochs")
     p.add_argument("--models", nargs="+", help="subset of architectures/baselines")
+    p.add_argument("--train-limit", type=int, help="cap each training source at N examples")
     p.add_argument("--json-out", help="also write the raw numbers here")
     p.set_defaults(func=cmd_bench)
     return parser

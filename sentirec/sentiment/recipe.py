@@ -26,14 +26,15 @@ ARCH_HPARAMS: dict[str, dict] = {
 }
 RECIPE = {
     "lr": 1e-3,
+    "lr_decay": 0.5,
     "batch_size": 64,
-    "epochs": 6,
+    "epochs": 3,
     "patience": 2,
     "max_tokens": 256,
     "min_freq": 2,
     "extra_vectors": 0,
 }
-DEFAULT_MEMBERS = ("cnn", "lstm")
+DEFAULT_MEMBERS = ("cnn", "cnn")
 
 
 def recipe_config(arch: str, epochs: int | None = None, seed: int = 0) -> TrainConfig:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PAD, UNK = "<pad>", "<unk>"
 PAD_ID, UNK_ID = 0, 1
@@ -98,8 +98,7 @@ _MARKUP_RE = re.compile(r"<br\s*/?>|</?(?:p|i|b|em|strong)>", re.IGNORECASE)
 _PTB_QUOTES = {"``": '"', "''": '"'}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A normalised token and the span ``[start, end)`` of the text it came from."""
 
     text: str
@@ -109,19 +108,24 @@ class Token:
 
 def tokenize_spans(text: str) -> list[Token]:
     """Split ``text`` into lower-case tokens with their character spans in ``text``."""
+    if "<" in text:
+        text = _MARKUP_RE.sub(lambda m: " " * len(m.group()), text)
     tokens: list[Token] = []
-    for match in _TOKEN_RE.finditer(_MARKUP_RE.sub(lambda m: " " * len(m.group()), text)):
+    for match in _TOKEN_RE.finditer(text):
         start, end, raw = match.start(), match.end(), match.group()
         kind = match.lastgroup
-        if kind == "emoticon":
-            tokens.append(Token(EMOTICON_WORDS.get(raw.lower(), raw.lower()), start, end))
-        elif kind == "emoji":
-            tokens.append(Token(EMOJI_WORDS.get(raw[0], raw), start, end))
-        elif kind == "word":
-            tokens.extend(_split_clitic(raw.lower(), start))
-        else:
+        if kind == "word":
+            if "'" in raw or "’" in raw:
+                tokens.extend(_split_clitic(raw.lower(), start))
+            else:
+                tokens.append(Token(raw.lower(), start, end))
+        elif kind == "punct":
             tokens.append(Token(raw[:3] if raw[0] in "!?." else raw, start, end))
-    return _merge_ptb_quotes(tokens)
+        elif kind == "emoticon":
+            tokens.append(Token(EMOTICON_WORDS.get(raw.lower(), raw.lower()), start, end))
+        else:
+            tokens.append(Token(EMOJI_WORDS.get(raw[0], raw), start, end))
+    return _merge_ptb_quotes(tokens) if "`" in text or "''" in text else tokens
 
 
 def _split_clitic(word: str, start: int) -> list[Token]:

@@ -37,6 +37,7 @@ class TrainConfig:
     random initialisation. ``extra_vectors`` adds the N most frequent pretrained words to
     the vocabulary so unseen-but-known words still get a meaningful vector at inference.
     ``teacher_weight`` blends hard labels with a teacher's probabilities (distillation).
+    ``lr_decay`` multiplies the learning rate after every epoch (1.0: constant).
     """
 
     arch: str = "cnn"
@@ -46,6 +47,7 @@ class TrainConfig:
     freeze_embeddings: bool = False
     extra_vectors: int = 0
     lr: float = 1e-4
+    lr_decay: float = 1.0
     betas: tuple[float, float] = (0.9, 0.999)
     weight_decay: float = 0.0
     batch_size: int = 64
@@ -172,7 +174,12 @@ def train(
         train_loss, train_acc = _run_epoch(
             model, optimizer, train_ids, labels, targets, config, rng, device, progress, epoch
         )
-        row = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc}
+        row = {
+            "epoch": epoch,
+            "lr": optimizer.param_groups[0]["lr"],
+            "train_loss": train_loss,
+            "train_acc": train_acc,
+        }
         if val_ids:
             logits = batched_logits(model, val_ids, 256, device)
             row.update(_val_scores(logits, val_labels))
@@ -187,6 +194,8 @@ def train(
         history.append(row)
         if val_ids and stale >= config.patience:
             break
+        for group in optimizer.param_groups:
+            group["lr"] *= config.lr_decay
 
     model.load_state_dict(best_state)
     temperature, metrics = (

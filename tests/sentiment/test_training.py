@@ -9,7 +9,7 @@ from sentirec.sentiment.predictor import Predictor
 from sentirec.sentiment.text import Vocabulary
 from sentirec.sentiment.training import TrainConfig, combine, train
 
-from .conftest import fast_config
+from .conftest import SHARED_DATA, fast_config
 
 
 @pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
@@ -44,6 +44,11 @@ def test_default_split_is_60_40_and_explicit_validation_is_used(corpus, heldout)
 def test_library_defaults_match_the_paper_setup():
     config = TrainConfig()
     assert (config.lr, config.betas, config.val_fraction) == (1e-4, (0.9, 0.999), 0.4)
+
+
+def test_learning_rate_decays_per_epoch(corpus):
+    result = train(*corpus, fast_config("mlp", epochs=3, lr=1e-2, lr_decay=0.5), progress=False)
+    assert [row["lr"] for row in result.history] == pytest.approx([1e-2, 5e-3, 2.5e-3])
 
 
 def test_early_stopping_stops_before_max_epochs(corpus):
@@ -107,3 +112,16 @@ def test_combine_rejects_different_vocabularies(corpus, heldout):
     b = train(*heldout, fast_config("mlp", epochs=1), *corpus, progress=False)
     with pytest.raises(ValueError, match="vocabulary"):
         combine([a, b], *heldout)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared data not present")
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_real_sst2_slice_with_glove_beats_chance(arch):
+    from sentirec.sentiment.datasets import load
+
+    data = load("sst2", SHARED_DATA / "sst2" / "train.tsv")
+    texts, labels = data.texts[:4000], data.labels[:4000]
+    config = fast_config(arch, embeddings="glove", embed_dim=50, epochs=3, lr=2e-3)
+    result = train(texts, labels, config, progress=False)
+    assert result.metrics["val_accuracy"] >= 0.68, result.metrics
