@@ -5,8 +5,9 @@ someone follows or unfollows them (reciprocity changes their ties). ``opinions``
 when they rate or review. A page is stored under the viewer's own two tokens and keeps
 the ``opinions`` tokens of everyone whose opinions it read; a read compares those in one
 ``get_many``. So a new opinion is ONE cache write however many followers its author has,
-and a cached page costs no SQL at all. Second-hop authors and item statistics are not
-tracked: ``FEED_CACHE_SECONDS`` bounds how stale they can be.
+and a cached page costs no SQL at all. New follows among one's followees (the second
+hop's shape) and item statistics are not tracked: ``FEED_CACHE_SECONDS`` bounds how stale
+they can be.
 
 Bulk writes skip model signals; code that writes opinions in bulk (imports, the sentiment
 scoring service) calls :func:`opinions_changed` with the authors it touched.
