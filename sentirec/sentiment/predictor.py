@@ -93,24 +93,26 @@ class Predictor:
     def _highlights(
         self, text: str, spans: list[Token], weights: list[float]
     ) -> list[tuple[str, float]]:
-        """Top-k words of the original text by weight; clitics ("n't") join their word."""
-        words: list[list] = []  # [start, end, weight]
-        for tok, w in zip(spans, weights, strict=False):
-            if (
-                words
-                and tok.start == words[-1][1]
-                and (tok.text.startswith("'") or tok.text == "n't")
-            ):
-                words[-1][1], words[-1][2] = tok.end, words[-1][2] + w
-            else:
-                words.append([tok.start, tok.end, w])
+        """Top-k words of the original text by weight; a clitic ("n't") joins its word.
+
+        Only the heaviest tokens are looked at, so a long review costs no more than a tweet.
+        """
         best: dict[str, tuple[str, float]] = {}
-        for start, end, w in words:
+        n = min(len(spans), len(weights))
+        for i in sorted(range(n), key=weights.__getitem__, reverse=True):
+            if len(best) >= self.top_k:
+                break
+            start, end, weight = spans[i].start, spans[i].end, weights[i]
+            if _is_clitic(spans[i]) and i > 0 and spans[i - 1].end == start:
+                start, weight = spans[i - 1].start, weight + weights[i - 1]
+            elif i + 1 < n and _is_clitic(spans[i + 1]) and spans[i + 1].start == end:
+                end, weight = spans[i + 1].end, weight + weights[i + 1]
             word = text[start:end]
-            if all(c in _PUNCT for c in word):
-                continue
-            key = word.lower()
-            if key not in best or w > best[key][1]:
-                best[key] = (word, w)
-        ranked = sorted(best.values(), key=lambda kv: -kv[1])[: self.top_k]
+            if word.lower() not in best and not all(c in _PUNCT for c in word):
+                best[word.lower()] = (word, weight)
+        ranked = sorted(best.values(), key=lambda kv: -kv[1])
         return [(word, round(w, 4)) for word, w in ranked]
+
+
+def _is_clitic(token: Token) -> bool:
+    return token.text.startswith("'") or token.text == "n't"
