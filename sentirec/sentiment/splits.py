@@ -33,27 +33,31 @@ def dedup_split(
     return train, val
 
 
+def whole_sentences(texts: Sequence[str], min_words: int = 4) -> set[str]:
+    """Keys of the rows not contained in any other row: the treebank's whole sentences."""
+    distinct = sorted({text_key(t) for t in texts}, key=lambda k: (-len(k), k))
+    maximal: set[str] = set()
+    pool = ""
+    for key in distinct:
+        if key.count(" ") + 1 >= min_words and f" {key} " not in pool:
+            maximal.add(key)
+            pool += f" {key} \n"
+    return maximal
+
+
 def sentence_split(
     texts: Sequence[str], n_val: int, seed: int, min_words: int = 4
 ) -> tuple[list[int], list[int]]:
     """Hold out ``n_val`` full sentences of a phrase-level treebank (SST-2 train).
 
     SST-2 train rows are mostly phrases cut from ~6,900 sentences, while its dev set is full
-    sentences. The validation rows are "maximal" rows (not contained in any other row, i.e.
-    whole sentences) chosen by seeded hash; every row that is a phrase of a held-out sentence
-    is dropped from training too, so the estimate is not inflated by leaked sub-phrases.
+    sentences. The validation rows are whole sentences (see :func:`whole_sentences`) chosen
+    by seeded hash; every row that is a phrase of a held-out sentence is dropped from
+    training too, so the estimate is not inflated by leaked sub-phrases.
     Returns (train, validation) indices.
     """
     keys = [text_key(t) for t in texts]
-    distinct = sorted(set(keys), key=lambda k: (-len(k), k))
-    maximal: list[str] = []
-    pool = ""
-    for key in distinct:
-        if key.count(" ") + 1 < min_words:
-            continue
-        if f" {key} " not in pool:
-            maximal.append(key)
-            pool += f" {key} \n"
+    maximal = whole_sentences(texts, min_words)
     chosen = set(sorted(maximal, key=lambda k: hash_unit(k, seed))[:n_val])
     held_out = "".join(f" {k} \n" for k in chosen)
     train, val = [], []

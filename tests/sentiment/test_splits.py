@@ -1,4 +1,4 @@
-from sentirec.sentiment.splits import dedup_split, sentence_split
+from sentirec.sentiment.splits import dedup_split, sentence_split, whole_sentences
 
 
 def test_dedup_split_keeps_duplicates_together_and_is_deterministic():
@@ -23,3 +23,8 @@ def test_sentence_split_holds_out_whole_sentences_and_their_phrases():
     for i in train:
         assert all(f" {texts[i]} " not in f" {s} " for s in held)
     assert texts.index("is") not in train  # "is" is a phrase of a held-out sentence
+
+
+def test_whole_sentences_are_the_rows_no_other_row_contains():
+    texts = ["a truly great film .", "truly great", "great", "a dull , long movie", "Great"]
+    assert whole_sentences(texts, min_words=2) == {"a truly great film .", "a dull , long movie"}
