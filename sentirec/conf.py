@@ -82,6 +82,13 @@ class SentirecSettings:
 settings = SentirecSettings()
 
 
+def item_model():
+    """The installed item model class (``SENTIREC_ITEM_MODEL``), resolved when called."""
+    from django.apps import apps
+
+    return apps.get_model(item_model_label())
+
+
 def item_model_label() -> str:
     """The ``app_label.ModelName`` of the item model, defaulting to ``sentirec.Item``."""
     return getattr(django_settings, ITEM_MODEL_SETTING, DEFAULT_ITEM_MODEL)

@@ -10,10 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from sentirec.conf import settings
+from sentirec.conf import item_model, settings
 from sentirec.models import Follow, Interaction, Item, ItemStats, Rating, Review, SentimentModel
 from sentirec.recommend.feed import MAX_PAGE_SIZE
-from sentirec.views.catalog import item_model
 from sentirec.views.feed import MAX_PAGE
 
 User = get_user_model()

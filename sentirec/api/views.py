@@ -17,8 +17,9 @@ from sentirec.api.serializers import (
     item_serializer_class,
 )
 from sentirec.api.throttles import WriteThrottle
+from sentirec.conf import item_model
 from sentirec.models import Follow, Rating, Review
-from sentirec.views.catalog import find_items, item_model
+from sentirec.views.catalog import find_items
 
 
 class ItemViewSet(SentirecAPIMixin, viewsets.ReadOnlyModelViewSet):

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Abs, JSONObject
 
+from sentirec.conf import item_model
 from sentirec.models import Follow, ItemStats, Rating, Review, SentimentStatus
 from sentirec.recommend.scoring import STAR_MAX, STAR_MIN, Opinion
 
@@ -53,11 +54,6 @@ class OpinionRows:
 
 def username_field() -> str:
     return get_user_model().USERNAME_FIELD
-
-
-def item_model() -> type[Model]:
-    """The (possibly swapped) item model, as ``ItemStats`` points at it."""
-    return ItemStats._meta.get_field("item").related_model
 
 
 def unseen(queryset: QuerySet, viewer_id: int | None) -> QuerySet:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.apps import apps
 from django.db import models
 from django.db.models import F, Q, QuerySet
 
-from sentirec.conf import item_model_label
+from sentirec.conf import item_model
 
 #: Text fields that identify where an item came from rather than describe it.
 NOT_SEARCHED = {"source", "external_id"}
@@ -23,11 +22,6 @@ ORDERINGS: dict[str, tuple] = {
     "new": ("-pk",),
 }
 ORDERING_LABELS = {"top": "Best rated", "reviews": "Most reviewed", "new": "Newest"}
-
-
-def item_model() -> type[models.Model]:
-    """The installed item model (``SENTIREC_ITEM_MODEL``), resolved when used, not imported."""
-    return apps.get_model(item_model_label())
 
 
 @cache

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sentirec.conf import item_model
 from sentirec.forms import ItemSearchForm, RatingForm, ReviewForm
 from sentirec.models import ItemStats, Rating, Review
-from sentirec.views.catalog import categories, find_items, item_model
+from sentirec.views.catalog import categories, find_items
 from sentirec.views.common import paginate
 
 REVIEWS_PER_PAGE = 10

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sentirec.conf import settings
+from sentirec.conf import item_model, settings
 from sentirec.services import demo
-from sentirec.views.catalog import has_field, item_model
+from sentirec.views.catalog import has_field
 
 
 def _has_demo_data() -> bool:
