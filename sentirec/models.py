@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
@@ -282,33 +282,56 @@ def model_storage():
     return storages[settings.MODEL_STORAGE]
 
 
-class SentimentModel(models.Model):
-    """A trained sentiment bundle in the registry; at most one is active."""
+class RegisteredModel(models.Model):
+    """A trained model file in a registry where at most one row is active.
+
+    The database enforces the single active row; :meth:`make_active` flips it in one
+    transaction so readers never see zero or two.
+    """
 
     version = models.CharField(max_length=64, unique=True)
-    architecture = models.CharField(max_length=32)
     file = models.FileField(storage=model_storage, max_length=300)
     metrics = models.JSONField(default=dict, blank=True)
     training_data = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(default=timezone.now)
     is_active = models.BooleanField(default=False)
     activated_at = models.DateTimeField(null=True, blank=True)
-    #: Why the bundle could not be loaded last time a worker tried; empty when fine.
-    load_error = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_active"],
                 condition=Q(is_active=True),
-                name="sentirec_one_active_model",
-                violation_error_message="Only one sentiment model can be active.",
+                name="%(app_label)s_%(class)s_one_active",
+                violation_error_message="Only one model of this kind can be active.",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.version}{' (active)' if self.is_active else ''}"
+
+    def make_active(self) -> None:
+        """Deactivate the active row and activate this one, atomically."""
+        manager = type(self)._default_manager
+        with transaction.atomic():
+            manager.select_for_update().filter(is_active=True).exclude(pk=self.pk).update(
+                is_active=False
+            )
+            manager.filter(pk=self.pk).update(is_active=True, activated_at=timezone.now())
+        self.refresh_from_db()
+
+
+class SentimentModel(RegisteredModel):
+    """A trained sentiment bundle in the registry; at most one is active."""
+
+    architecture = models.CharField(max_length=32)
+    #: Why the bundle could not be loaded last time a worker tried; empty when fine.
+    load_error = models.TextField(blank=True)
+
+    class Meta(RegisteredModel.Meta):
+        pass
 
     @property
     def accuracy(self) -> float | None:
@@ -344,32 +367,14 @@ class ItemStats(models.Model):
         return f"Stats for {self.item}"
 
 
-class PreferenceModel(models.Model):
+class PreferenceModel(RegisteredModel):
     """A trained preference model (SocialMF user/item factors) in the registry.
 
     The feed serves the active one's factors (its ``model`` component); ``file`` holds
     them as a NumPy ``.npz`` in the model storage. At most one is active.
     """
 
-    version = models.CharField(max_length=64, unique=True)
-    file = models.FileField(storage=model_storage, max_length=300)
     config = models.JSONField(default=dict, blank=True)
-    metrics = models.JSONField(default=dict, blank=True)
-    training_data = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(default=timezone.now)
-    is_active = models.BooleanField(default=False)
-    activated_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=Q(is_active=True),
-                name="sentirec_one_active_preference_model",
-                violation_error_message="Only one preference model can be active.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.version}{' (active)' if self.is_active else ''}"
+    class Meta(RegisteredModel.Meta):
+        pass

@@ -81,14 +81,8 @@ def activate(model: PreferenceModel) -> None:
     """Make ``model`` the one the feed serves (every process sees it within a minute,
     at once where the cache is shared)."""
     with transaction.atomic():
-        PreferenceModel.objects.select_for_update().filter(is_active=True).exclude(
-            pk=model.pk
-        ).update(is_active=False)
-        PreferenceModel.objects.filter(pk=model.pk).update(
-            is_active=True, activated_at=timezone.now()
-        )
+        model.make_active()
         transaction.on_commit(lambda: serving.publish(model))
-    model.refresh_from_db()
 
 
 def train_recommender(

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentModel, SentimentStatus
@@ -50,14 +49,8 @@ def activate(model: SentimentModel) -> None:
     if model.load_error:
         raise RegistryError(f"{model.version} failed to load last time: {model.load_error}")
     with transaction.atomic():
-        SentimentModel.objects.select_for_update().filter(is_active=True).exclude(
-            pk=model.pk
-        ).update(is_active=False)
-        SentimentModel.objects.filter(pk=model.pk).update(
-            is_active=True, activated_at=timezone.now()
-        )
+        model.make_active()
         transaction.on_commit(enqueue_rescore)
-    model.refresh_from_db()
 
 
 def rollback() -> SentimentModel | None:
