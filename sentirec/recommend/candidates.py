@@ -69,42 +69,68 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max((m for m in moments if m is not None), default=None)
 
 
+def _last_activity(user: str) -> dict[str, Subquery]:
+    """Annotations: when the user in column ``user`` last rated and last reviewed."""
+    rated = Rating.objects.filter(user_id=OuterRef(user)).order_by("-updated").values("updated")
+    reviewed = Review.objects.filter(user_id=OuterRef(user)).order_by("-created")
+    return {
+        "last_rated": Subquery(rated[:1]),
+        "last_reviewed": Subquery(reviewed.values("created")[:1]),
+    }
+
+
 def followees(viewer_id: int) -> list[Followee]:
     """Everyone the viewer follows, with reciprocity and last activity: one query, each
     annotation an index lookup per follow."""
     their = OuterRef("followee_id")
-    last_rated = Rating.objects.filter(user_id=their).order_by("-updated").values("updated")
-    last_reviewed = Review.objects.filter(user_id=their).order_by("-created").values("created")
     rows = (
         Follow.objects.filter(follower_id=viewer_id)
         .annotate(
             username=F(f"followee__{username_field()}"),
             reciprocal=Exists(Follow.objects.filter(follower_id=their, followee_id=viewer_id)),
-            last_rated=Subquery(last_rated[:1]),
-            last_reviewed=Subquery(last_reviewed[:1]),
+            **_last_activity("followee_id"),
         )
         .values_list("followee_id", "username", "reciprocal", "last_rated", "last_reviewed")
     )
     return [Followee(uid, name, rec, _latest(a, b)) for uid, name, rec, a, b in rows]
 
 
-def second_hop(viewer_id: int, limit: int) -> list[tuple[int, int, str]]:
-    """(followee, their followee, username) edges one step past the viewer's follows, most
-    recent first and at most ``limit``; the viewer and people she follows are left out."""
+@dataclass(frozen=True)
+class Hop:
+    """Someone a followee (``via``) follows: a friend of a friend."""
+
+    via: int
+    user_id: int
+    username: str
+    last_active: datetime | None
+
+
+def second_hop(viewer_id: int, limit: int) -> list[Hop]:
+    """Follows one step past the viewer's, most recent first and at most ``limit``, with
+    the last activity of whom they reach; the viewer and people she follows are left out."""
     mine = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
-    return list(
+    rows = (
         Follow.objects.filter(follower_id__in=mine)
         .exclude(followee_id__in=mine)
         .exclude(followee_id=viewer_id)
         .order_by("-created", "-id")
-        .values_list("follower_id", "followee_id", f"followee__{username_field()}")[:limit]
+        .annotate(**_last_activity("followee_id"))
+        .values_list(
+            "follower_id",
+            "followee_id",
+            f"followee__{username_field()}",
+            "last_rated",
+            "last_reviewed",
+        )[:limit]
     )
+    return [Hop(via, uid, name, _latest(a, b)) for via, uid, name, a, b in rows]
 
 
 @dataclass(frozen=True)
 class Overlap:
     """How another user's ratings relate to the viewer's: agreement in [-1, 1] on the
-    ``shared`` items both rated (0 when none), and how many items they rated in all."""
+    ``shared`` items both rated (0 when none), and how many items they rated in all
+    (0 when not counted)."""
 
     agreement: float
     shared: int
@@ -114,28 +140,38 @@ class Overlap:
 NO_OVERLAP = Overlap(0.0, 0, 0)
 
 
-def overlaps(viewer_id: int | None, user_ids: Iterable[int]) -> dict[int, Overlap]:
-    """Per user, their number of ratings and their agreement with the viewer, from stars.
+def overlaps(
+    viewer_id: int | None, user_ids: Iterable[int], *, count_ratings: bool = False
+) -> dict[int, Overlap]:
+    """Per user, their agreement with the viewer from stars on co-rated items, and with
+    ``count_ratings`` their number of ratings: one grouped query.
 
-    One grouped query over their ratings; the co-rated ones are found by a semi-join on
-    the viewer's items and her stars by unique-index lookup, for those rows only.
-    Agreement is ``1 - mean |a - b|`` on the [-1, 1] scale, as ``scoring.opinion_agreement``.
+    Without ``count_ratings`` only the co-rated rows are read (a semi-join on the
+    viewer's items); with it, all of these users' ratings, so keep the users few. The
+    viewer's stars come by unique-index lookup, for co-rated rows only. Agreement is
+    ``1 - mean |a - b|`` on the [-1, 1] scale, as ``scoring.opinion_agreement``.
     """
-    rows = Rating.objects.filter(user_id__in=list(user_ids)).order_by().values("user_id")
+    rows = Rating.objects.filter(user_id__in=list(user_ids)).order_by()
     if viewer_id is None:
-        counted = rows.annotate(n=Count("pk")).values_list("user_id", "n")
-        return {uid: Overlap(0.0, 0, n) for uid, n in counted}
+        counted = rows.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
+        return {uid: Overlap(0.0, 0, n if count_ratings else 0) for uid, n in counted}
     mine = Rating.objects.filter(user_id=viewer_id)
     shared = Q(item_id__in=mine.values("item_id"))
+    if not count_ratings:
+        rows = rows.filter(shared)
     hers = Subquery(mine.filter(item_id=OuterRef("item_id")).values("stars")[:1])
-    counted = rows.annotate(
-        n=Count("pk"),
-        shared=Count("pk", filter=shared),
-        gap=Avg(Abs(F("stars") - hers), filter=shared),
-    ).values_list("user_id", "n", "shared", "gap")
+    counted = (
+        rows.values("user_id")
+        .annotate(
+            n=Count("pk"),
+            shared=Count("pk", filter=shared),
+            gap=Avg(Abs(F("stars") - hers), filter=shared),
+        )
+        .values_list("user_id", "n", "shared", "gap")
+    )
     unit = 2.0 / (STAR_MAX - STAR_MIN)
     return {
-        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n)
+        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n if count_ratings else 0)
         for uid, n, shared, gap in counted
     }
 

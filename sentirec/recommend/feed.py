@@ -21,7 +21,7 @@ from django.utils import timezone
 from sentirec.conf import DEFAULTS, settings
 from sentirec.recommend import candidates, serving
 from sentirec.recommend.cache import PageCache
-from sentirec.recommend.candidates import NO_OVERLAP, Followee, ItemFacts, OpinionRows
+from sentirec.recommend.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
 from sentirec.recommend.explain import excerpt, explanation
 from sentirec.recommend.scoring import (
     BlendWeights,
@@ -141,12 +141,13 @@ def build_page(
     hops = []
     if follows and settings.FEED_SECOND_HOP:
         hops = candidates.second_hop(viewer_id, limit)
-    names = {f.user_id: f.username for f in follows} | {w: name for _, w, name in hops}
+    names = {f.user_id: f.username for f in follows} | {h.user_id: h.username for h in hops}
     watch(list(names))
     rows = OpinionRows([], {}, {})
     social: dict[int, SocialEvidence] = {}
     if names:
-        rows = candidates.recent_opinions(viewer_id, list(names), limit // 2)
+        authors = _most_active([*follows, *hops], limit // 2)
+        rows = candidates.recent_opinions(viewer_id, authors, limit // 2)
     if rows.opinions:
         social = social_scores(_ties(viewer_id, follows, hops), rows.opinions)
     personal = served is not None and viewer_id is not None and served.knows(viewer_id)
@@ -175,9 +176,18 @@ def build_page(
     )
 
 
-def _ties(
-    viewer_id: int, follows: Sequence[Followee], hops: Sequence[tuple[int, int, str]]
-) -> dict[int, Tie]:
+def _most_active(people: Sequence[Followee | Hop], n: int) -> list[int]:
+    """The ``n`` most recently active authors: the ``n`` most recent opinions can only
+    come from them, so reading fewer people's opinions loses none."""
+    newest_first = sorted(
+        people,
+        key=lambda p: p.last_active.timestamp() if p.last_active else float("-inf"),
+        reverse=True,
+    )
+    return list(dict.fromkeys(p.user_id for p in newest_first))[:n]
+
+
+def _ties(viewer_id: int, follows: Sequence[Followee], hops: Sequence[Hop]) -> dict[int, Tie]:
     """Tie strengths: follow, reciprocity, agreement on co-rated items, inactivity decay
     (measured against the most recently active followee, so an imported historic site
     is not all decayed to nothing), and friends of friends through their best path."""
@@ -198,8 +208,8 @@ def _ties(
     )
     direct = {uid: float(s) for uid, s in zip(ids, strengths, strict=True)}
     their: dict[int, dict[int, float]] = defaultdict(dict)
-    for middle, user, _ in hops:
-        their[middle][user] = tie_strength()
+    for hop in hops:
+        their[hop.via][hop.user_id] = tie_strength()
     return second_hop_ties(direct, their, viewer_id)
 
 

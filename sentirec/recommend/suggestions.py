@@ -83,7 +83,7 @@ def suggest(viewer_id: int | None, top_item_ids: Sequence[int], limit: int) -> l
     if not pool:
         return []
     ids = list(pool)
-    overlap = overlaps(viewer_id, ids)
+    overlap = overlaps(viewer_id, ids, count_ratings=True)
     facts = [overlap.get(pk, NO_OVERLAP) for pk in ids]
     ranked = who_to_follow(
         ids,

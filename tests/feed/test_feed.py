@@ -163,3 +163,21 @@ def test_pages_past_the_end_are_empty(user, catalog):
 def test_bad_paging_is_refused(user, page, size):
     with pytest.raises(ValueError):
         feed(user, page=page, page_size=size)
+
+
+def test_only_the_most_recent_opinions_are_candidates(
+    settings, user, make_user, make_item, follow, rate
+):
+    """Half of FEED_CANDIDATE_LIMIT opinions, the newest: read from the most recently
+    active followees only, which loses none of them."""
+    settings.SENTIREC = {"FEED_CANDIDATE_LIMIT": 8}
+    friends = [make_user(f"friend{n}") for n in range(6)]
+    for friend in friends:
+        follow(user, friend)
+    for n, friend in enumerate(friends):  # friend5 is the most recent
+        rate(friend, make_item(f"Pick {n}"), 4.5)
+    rate(friends[0], make_item("Pick 6"), 4.5)  # friend0 is active again
+
+    social = {e.item.title for e in feed(user, page_size=20).entries if e.contributors}
+
+    assert social == {"Pick 6", "Pick 5", "Pick 4", "Pick 3"}
