@@ -8,12 +8,26 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework.serializers import Serializer
 from rest_framework.throttling import BaseThrottle
 
-from sentirec.api.errors import exception_handler
+from sentirec.api.errors import ErrorSerializer, exception_handler
 from sentirec.api.pagination import Pagination
+
+#: What any operation may answer besides its own codes: a bad body or query, no login
+#: (401 with token-only authentication), not allowed, not found (or a page past the end),
+#: throttled. All have the body of ``errors.error_body``.
+ERROR_CODES = ("400", "401", "403", "404", "429")
 
 
 class Schema(AutoSchema):
-    """Lists a view's query-string filters (``view.filters``) as parameters of its list."""
+    """Lists a view's query-string filters (``view.filters``) as parameters of its list,
+    and the error answers every operation can give, so clients can rely on their shape."""
+
+    def _get_response_bodies(self, direction="response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        for code in ERROR_CODES:
+            if code not in responses:
+                error = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                responses[code] = error
+        return responses
 
     def get_override_parameters(self) -> list:
         parameters = super().get_override_parameters()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -24,6 +24,15 @@ def _first_message(errors: Any, path: str = "") -> str:
     if isinstance(errors, list) and errors:
         return _first_message(errors[0], path)
     return f"{path}: {errors}" if path else str(errors)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body, for the OpenAPI schema (every operation lists it for its 4xx)."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="Validation only: field -> messages.")
 
 
 def error_body(status: int, code: str, detail: str, errors: Any = None) -> dict:

@@ -32,7 +32,9 @@ class ItemStatsSerializer(serializers.ModelSerializer):
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    stats = ItemStatsSerializer(source="sentirec_stats", read_only=True, default=None)
+    stats = ItemStatsSerializer(
+        source="sentirec_stats", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Item
