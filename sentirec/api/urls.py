@@ -1,13 +1,25 @@
 """The REST API, mounted by ``sentirec.urls`` under ``api/`` (namespace ``sentirec:api``)."""
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from sentirec.api import docs, predict, registry, views
+from sentirec.api.errors import error_body
 from sentirec.api.feed import FeedView
 
 app_name = "api"
+
+
+@csrf_exempt  # it changes nothing: a DELETE to a bad URL is a 404, not a CSRF failure
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other API URL (say ``/api/items/1.5/``, which no route's id pattern takes) is a 404
+    with the API's error body, not the site's HTML page."""
+    body = error_body(404, "not_found", "No such API endpoint or object.")
+    return JsonResponse(body, status=404)
+
 
 router = DefaultRouter()
 router.register("items", views.ItemViewSet, basename="item")
@@ -23,4 +35,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
     *router.urls,
+    # Ends in a slash, so CommonMiddleware's APPEND_SLASH redirect still applies to the rest.
+    re_path(r"^[\s\S]*/$", not_found),
 ]
