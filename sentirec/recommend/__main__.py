@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--seed", type=int, default=0, help="split and model seed")
         sub.add_argument("--limit", type=int, help="read only this many rows (a quick slice)")
         sub.add_argument("--threads", type=int, help="torch threads (default: torch's)")
+        sub.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
         sub.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
                          help="override model hyper-parameters")  # fmt: skip
         if name == "tune":
@@ -92,7 +93,7 @@ def _run(args: argparse.Namespace) -> str:
     config = replace(default_config(kind, args.protocol), seed=args.seed, **overrides)
     config = replace(config, use_trust=not args.no_trust)
     data = load(args.dataset, limit=args.limit)
-    progress = sys.stderr.isatty() or not args.json
+    progress = not args.quiet
     if args.command == "evaluate":
         result = evaluate(data, args.protocol, config, not args.no_trust, args.seed, progress)
         return json.dumps(result) if args.json else _table(result)

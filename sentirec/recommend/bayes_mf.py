@@ -90,11 +90,14 @@ def _draw_rows(
     outer = (other[:, :, None] * other[:, None, :]).reshape(-1, k * k)
     row_precision = precision[None] + noise * np.asarray(pattern @ outer).reshape(n, k, k)
     rhs = prior_mean @ precision.T + noise * np.asarray(residuals @ other)
-    lower = torch.linalg.cholesky(torch.from_numpy(row_precision))
-    mean = torch.cholesky_solve(torch.from_numpy(rhs)[:, :, None], lower)
-    z = torch.from_numpy(rng.standard_normal((n, k, 1)))
-    jitter = torch.linalg.solve_triangular(lower.mT, z, upper=True)
-    return (mean + jitter)[:, :, 0].numpy()
+    # with precision = L L': draw = L'^-1 (L^-1 rhs + z), i.e. mean plus N(0, precision^-1);
+    # single precision is plenty for these small, well-conditioned systems and 2x faster
+    lower = torch.linalg.cholesky(torch.from_numpy(row_precision.astype(np.float32)))
+    half = torch.from_numpy(rhs.astype(np.float32))[:, :, None]
+    half = torch.linalg.solve_triangular(lower, half, upper=False)
+    half += torch.from_numpy(rng.standard_normal((n, k, 1), dtype=np.float32))
+    draw = torch.linalg.solve_triangular(lower.mT, half, upper=True)[:, :, 0]
+    return draw.numpy().astype(np.float64)
 
 
 def _chain(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -192,7 +192,7 @@ def evaluate(
         "baselines": baselines,
         "trust": use_trust,
         "seconds": round(time.perf_counter() - started, 1),
-        "config": config.__dict__,
+        "config": asdict(config),
     }
 
 

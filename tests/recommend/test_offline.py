@@ -1,11 +1,14 @@
 """Offline protocols and the command line, on small hand-made datasets."""
 
 import json
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from sentirec.recommend import baselines
 from sentirec.recommend.__main__ import main
 from sentirec.recommend.datasets import SocialDataset
 from sentirec.recommend.offline import ProtocolError, evaluate, tune
@@ -13,6 +16,14 @@ from sentirec.recommend.social_mf import SocialMFConfig
 
 QUICK = SocialMFConfig(factors=4, burn_in=5, samples=20)
 QUICK_RANKING = SocialMFConfig(objective="ranking", factors=8, reg=0.5, epochs=4)
+
+
+@pytest.fixture(autouse=True)
+def quick_baselines(monkeypatch):
+    """Keep the biased-MF and BPR baselines small: these tests check the plumbing."""
+    fast_mf = replace(baselines.BIASED_MF, factors=2, epochs=40)
+    monkeypatch.setitem(baselines.BIASED_MF_DEFAULTS, "filmtrust", fast_mf)
+    monkeypatch.setattr(baselines, "BPRConfig", partial(baselines.BPRConfig, epochs=5))
 
 
 def two_group_dataset(kind="filmtrust", implicit=False, users=60, items=40, seed=0):
