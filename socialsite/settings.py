@@ -117,6 +117,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
 
+#: Django's backend plus a lockout after repeated failed logins (socialsite/auth.py).
+AUTHENTICATION_BACKENDS = ["socialsite.auth.ThrottledModelBackend"]
+#: Failed logins per (client address, username) before it is locked out, and for how long.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from socialsite.auth import LoginView, TokenView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's login page with a lockout after repeated failures (socialsite/auth.py).
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     # POST username and password, get the token for "Authorization: Token <key>".
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("sentirec.urls")),
 ]

@@ -1,0 +1,159 @@
+"""Logins locked out after repeated failures, cookie flags, HTTPS and ``check --deploy``."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import time
+from http.cookies import Morsel
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.core.management.utils import get_random_secret_key
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.workers.conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+RIGHT = "a-long-pass-phrase-1"  # make_user's password
+
+
+def log_in(client: Client, username: str, password: str):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def fail(client: Client, times: int, username: str = "alice") -> None:
+    for _ in range(times):
+        response = log_in(client, username, "wrong")
+        assert response.status_code == 200
+        assert "correct username and password" in response.content.decode()
+
+
+def test_failed_logins_lock_out_that_username_from_that_address(client, user, settings):
+    fail(client, settings.LOGIN_FAILURE_LIMIT - 1, "ALICE")  # usernames count in any case
+    fail(client, 1)
+    locked = log_in(client, "alice", RIGHT)  # the right password no longer helps
+    assert locked.status_code == 429
+    assert "Too many failed logins for this username" in locked.content.decode()
+    assert not signed_in(client)
+    token = APIClient().post("/api/auth/token/", {"username": "alice", "password": RIGHT})
+    assert token.status_code == 429 and token.json()["code"] == "throttled"
+    assert "Too many failed logins" in token.json()["detail"] and token["Retry-After"]
+    admin_login = client.post("/admin/login/", {"username": "alice", "password": RIGHT})
+    assert admin_login.status_code == 200 and not signed_in(client)
+
+
+def test_the_lockout_is_per_address_and_username(client, user, other_user, settings):
+    fail(client, settings.LOGIN_FAILURE_LIMIT)
+    assert log_in(client, "alice", RIGHT).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert log_in(elsewhere, "alice", RIGHT).status_code == 302 and signed_in(elsewhere)
+    assert log_in(client, "bob", RIGHT).status_code == 302 and signed_in(client)
+
+
+def test_failures_through_the_token_endpoint_count_too(client, user, settings):
+    api = APIClient()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert api.post("/api/auth/token/", {"username": "alice", "password": "x"}).status_code == (
+            400
+        )
+    assert log_in(client, "alice", RIGHT).status_code == 429
+
+
+def test_a_success_clears_the_count_and_the_lockout_ends(client, user, settings):
+    settings.LOGIN_LOCKOUT_SECONDS = 1
+    fail(client, settings.LOGIN_FAILURE_LIMIT - 1)
+    assert log_in(client, "alice", RIGHT).status_code == 302
+    client.post("/accounts/logout/")
+    fail(client, settings.LOGIN_FAILURE_LIMIT)
+    assert log_in(client, "alice", RIGHT).status_code == 429
+    time.sleep(1.2)
+    assert log_in(client, "alice", RIGHT).status_code == 302
+
+
+def cookie(response, name: str) -> Morsel:
+    assert name in response.cookies, f"{name} not set"
+    return response.cookies[name]
+
+
+def test_session_and_csrf_cookies_are_httponly_and_samesite(client, user):
+    form = client.get(LOGIN)
+    csrf = cookie(form, "csrftoken")
+    session = cookie(log_in(client, "alice", RIGHT), "sessionid")
+    for morsel in (csrf, session):
+        assert morsel["httponly"] and morsel["samesite"] == "Lax"
+
+
+@pytest.fixture
+def production(settings, monkeypatch):
+    """socialsite.settings_production applied over the test settings (every name it changes)."""
+    monkeypatch.setenv("SECRET_KEY", get_random_secret_key())
+    monkeypatch.setenv("ALLOWED_HOSTS", "testserver")
+    base = importlib.import_module("socialsite.settings")
+    module = importlib.reload(importlib.import_module("socialsite.settings_production"))
+    changed = {
+        name: getattr(module, name)
+        for name in dir(module)
+        if name.isupper() and getattr(module, name) != getattr(base, name, object())
+    }
+    for name, value in changed.items():
+        setattr(settings, name, value)
+    return changed
+
+
+def test_production_cookies_are_secure_and_http_is_redirected(production, client, user):
+    assert {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"} <= set(production)
+    plain = client.get("/about/")
+    assert plain.status_code == 301 and plain.url == "https://testserver/about/"
+    form = client.get(LOGIN, secure=True)
+    assert form["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    response = client.post(LOGIN, {"username": "alice", "password": RIGHT}, secure=True)
+    for morsel in (cookie(form, "csrftoken"), cookie(response, "sessionid")):
+        assert morsel["secure"] and morsel["httponly"] and morsel["samesite"] == "Lax"
+    proxied = client.get("/about/", headers={"X-Forwarded-Proto": "https"})
+    assert proxied.status_code == 200  # TLS ended at the proxy in front
+
+
+def test_production_settings_refuse_a_missing_or_weak_secret_key(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
+    for weak in ("", "short", "a" * 60):
+        monkeypatch.setenv("SECRET_KEY", weak)
+        with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+            importlib.reload(importlib.import_module("socialsite.settings_production"))
+
+
+def test_the_development_settings_fail_check_deploy():
+    """The check below can fail: the demo defaults (plain HTTP) are flagged."""
+    with pytest.raises(SystemCheckError, match=r"security\.W(004|008|012)"):
+        call_command("check", deploy=True, fail_level="WARNING")
+
+
+def test_check_deploy_is_clean_with_the_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "socialsite.settings_production",
+        "SECRET_KEY": get_random_secret_key(),
+        "ALLOWED_HOSTS": "sentirec.example",
+        "DATABASE_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
