@@ -1,0 +1,790 @@
+"""Feed latency at Ciao scale and at a synthetic x10, against a naive activity stream.
+
+    python benchmarks/feed.py                      # both scales, then docs/benchmarks.md
+    python benchmarks/feed.py --scales ciao --clients 1,8 --users 300
+
+What it does, printing each step:
+
+1. Loads the real Ciao data (``sentirec_import ciao``: 7,375 users, 284k ratings, 112k
+   trust links) into the PostgreSQL database ``sentirec_bench`` (created; reused when
+   already loaded), and trains the preference model on it.
+2. Builds ``sentirec_bench_x10`` from it in SQL: nine more copies of every user, item,
+   rating and follow, where each copied rating and follow keeps its copy with
+   probability 0.9 and otherwise points into a random copy. Out-degrees (ratings per
+   user, follows per user) are exactly Ciao's, in-degrees (raters per item, followers
+   per user) Ciao's in distribution, and the copies are one connected graph. Its model
+   is Ciao's factors tiled over the copies (same serving cost as a trained one).
+3. Writes the same data as a django-activity-stream site would hold it (``Action`` rows
+   with generic foreign keys for actor, target and action object; generic ``Follow``
+   rows), and serves a naive feed built on read the way activity-stream's ``user_stream``
+   builds it: the follows' ids, an ``OR`` of ``actor_object_id IN (...)`` per content
+   type, newest 20 actions, generic relations prefetched.
+4. Serves the site with gunicorn (4 sync workers, persistent DB connections, the Redis
+   cache) and, at each concurrency level, sends keep-alive HTTP clients: every sampled
+   user once with an empty cache (cold), then again (warm), for the API endpoint and
+   for ``feed()`` behind a bare JSON view; then the naive endpoint twice.
+   Latency is measured server side, around the WSGI application, and reported with
+   the client-side figure, SQL queries per request and requests/s.
+
+The numbers go between ``<!-- feed:start -->`` and ``<!-- feed:end -->`` in
+docs/benchmarks.md. Kept out of the test suite: it takes minutes and a big database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _site import ROOT, machine, today, write_section
+
+CIAO = Path(os.environ.get("SENTIREC_SHARED_DATA", ROOT.parent / "shared" / "data")) / "ciao-mtrust"
+DATABASES = {"ciao": "sentirec_bench", "x10": "sentirec_bench_x10"}
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+#: Redis databases: 8 broker (unused: tasks run in-process), 9 the cache.
+REDIS_DB = 8
+PORT = 8765
+WORKERS = 4
+NAIVE_PATH = "/bench/naive-feed/"
+LEAN_PATH = "/bench/feed/"
+FEED_PATH = "/api/feed/"
+COPIES = 10
+KEEP_COPY = 0.9
+
+
+def site_env(scale: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{POSTGRES}/{DATABASES[scale]}",
+        "REDIS_URL": f"{REDIS}/{REDIS_DB}",
+        "REDIS_CACHE_URL": f"{REDIS}/{REDIS_DB + 1}",
+        "DJANGO_SETTINGS_MODULE": "socialsite.settings",
+        "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
+        "CELERY_BROKER_URL": "memory://",
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{Path(__file__).resolve().parent}",
+    }
+
+
+def plan_file(scale: str) -> Path:
+    return ROOT / "var" / f"bench-feed-{scale}.json"
+
+
+# =========================================================================== preparing
+# Runs in a child process per scale (``feed.py _prepare SCALE``): Django is set up once
+# per process, for one database.
+
+
+def _django(scale: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{POSTGRES}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASES[scale]])
+        if not cursor.fetchone():
+            template = f' TEMPLATE "{DATABASES["ciao"]}"' if scale == "x10" else ""
+            print(f"  creating database {DATABASES[scale]}{template}", flush=True)
+            cursor.execute(f'CREATE DATABASE "{DATABASES[scale]}"{template}')
+    connection.close()
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _sql(statement: str, params=None) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _load_ciao() -> None:
+    from sentirec.models import Rating
+    from sentirec.services.importing import import_dataset
+
+    if Rating.objects.exists():
+        print("  Ciao already loaded", flush=True)
+        return
+    started = time.monotonic()
+    summary = import_dataset("ciao", CIAO, progress=True)
+    print("  " + " ".join(summary.lines()), f"({time.monotonic() - started:.0f} s)", flush=True)
+
+
+X10_SQL = """
+CREATE TABLE bench_copy AS SELECT generate_series(1, %(copies)s - 1) AS k;
+INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,
+                       is_staff, is_active, date_joined)
+  SELECT u.password, false, u.username || '~' || c.k, u.first_name, '', '', false, true,
+         u.date_joined
+  FROM auth_user u CROSS JOIN bench_copy c;
+CREATE TABLE bench_umap AS
+  SELECT u.id AS old, 0 AS k, u.id AS new FROM auth_user u WHERE u.username NOT LIKE '%%~%%'
+  UNION ALL
+  SELECT u.id, c.k, n.id FROM auth_user u CROSS JOIN bench_copy c
+  JOIN auth_user n ON n.username = u.username || '~' || c.k;
+CREATE UNIQUE INDEX ON bench_umap (old, k);
+INSERT INTO sentirec_item (title, description, url, category, created, source, external_id)
+  SELECT i.title || ' ~' || c.k, '', '', i.category, i.created, i.source,
+         i.external_id || '~' || c.k
+  FROM sentirec_item i CROSS JOIN bench_copy c;
+CREATE TABLE bench_imap AS
+  SELECT i.id AS old, 0 AS k, i.id AS new FROM sentirec_item i WHERE i.external_id NOT LIKE '%%~%%'
+  UNION ALL
+  SELECT i.id, c.k, n.id FROM sentirec_item i CROSS JOIN bench_copy c
+  JOIN sentirec_item n ON n.source = i.source AND n.external_id = i.external_id || '~' || c.k;
+CREATE UNIQUE INDEX ON bench_imap (old, k);
+INSERT INTO sentirec_rating (user_id, item_id, stars, created, updated)
+  WITH edges AS MATERIALIZED (
+    SELECT r.user_id, r.item_id, r.stars, r.created, r.updated, c.k,
+           CASE WHEN random() < %(keep)s THEN c.k ELSE floor(random() * %(copies)s)::int END AS to_k
+    FROM sentirec_rating r CROSS JOIN bench_copy c)
+  SELECT um.new, im.new, e.stars, e.created, e.updated FROM edges e
+  JOIN bench_umap um ON um.old = e.user_id AND um.k = e.k
+  JOIN bench_imap im ON im.old = e.item_id AND im.k = e.to_k
+  ON CONFLICT DO NOTHING;
+INSERT INTO sentirec_follow (follower_id, followee_id, created)
+  WITH edges AS MATERIALIZED (
+    SELECT f.follower_id, f.followee_id, f.created, c.k,
+           CASE WHEN random() < %(keep)s THEN c.k ELSE floor(random() * %(copies)s)::int END AS to_k
+    FROM sentirec_follow f CROSS JOIN bench_copy c)
+  SELECT a.new, b.new, e.created FROM edges e
+  JOIN bench_umap a ON a.old = e.follower_id AND a.k = e.k
+  JOIN bench_umap b ON b.old = e.followee_id AND b.k = e.to_k
+  WHERE a.new <> b.new
+  ON CONFLICT DO NOTHING;
+"""
+
+
+def _grow_x10() -> None:
+    from django.db import connection, transaction
+
+    from sentirec.services.stats import refresh_all_item_stats
+
+    if "bench_umap" in connection.introspection.table_names():
+        print("  x10 already built", flush=True)
+        return
+    started = time.monotonic()
+    _sql("SELECT setseed(0.42)")
+    with transaction.atomic():
+        _sql(X10_SQL, {"copies": COPIES, "keep": KEEP_COPY})
+    print(f"  x10 rows written in SQL ({time.monotonic() - started:.0f} s)", flush=True)
+    started = time.monotonic()
+    refresh_all_item_stats()
+    print(f"  item stats refreshed ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+NAIVE_SQL = """
+CREATE TABLE IF NOT EXISTS bench_naive_follow (
+  id bigserial PRIMARY KEY, user_id integer NOT NULL, content_type_id integer NOT NULL,
+  object_id varchar(255) NOT NULL, actor_only boolean NOT NULL, flag varchar(255) NOT NULL,
+  started timestamptz NOT NULL);
+CREATE TABLE IF NOT EXISTS bench_naive_action (
+  id bigserial PRIMARY KEY,
+  actor_content_type_id integer NOT NULL, actor_object_id varchar(255) NOT NULL,
+  verb varchar(255) NOT NULL, description text,
+  target_content_type_id integer, target_object_id varchar(255),
+  action_object_content_type_id integer, action_object_object_id varchar(255),
+  timestamp timestamptz NOT NULL, public boolean NOT NULL, data jsonb);
+"""
+
+# The indexes django-activity-stream declares (db_index on the object ids, timestamp,
+# public; the follow's user and generic key).
+NAIVE_INDEXES = """
+CREATE INDEX IF NOT EXISTS bench_naive_follow_user ON bench_naive_follow (user_id);
+CREATE INDEX IF NOT EXISTS bench_naive_follow_obj
+  ON bench_naive_follow (content_type_id, object_id);
+CREATE INDEX IF NOT EXISTS bench_naive_action_actor ON bench_naive_action (actor_object_id);
+CREATE INDEX IF NOT EXISTS bench_naive_action_target ON bench_naive_action (target_object_id);
+CREATE INDEX IF NOT EXISTS bench_naive_action_object
+  ON bench_naive_action (action_object_object_id);
+CREATE INDEX IF NOT EXISTS bench_naive_action_time ON bench_naive_action (timestamp);
+CREATE INDEX IF NOT EXISTS bench_naive_action_public ON bench_naive_action (public);
+"""
+
+
+def _naive_tables() -> None:
+    """The site's opinions and follows as activity-stream rows (one action per rating)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from sentirec.models import Item, Rating
+
+    _sql(NAIVE_SQL)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM bench_naive_action) = "
+            "(SELECT count(*) FROM sentirec_rating) AND EXISTS (SELECT 1 FROM bench_naive_action)"
+        )
+        if cursor.fetchone()[0]:
+            print("  naive activity-stream tables already filled", flush=True)
+            return
+        cursor.execute("TRUNCATE bench_naive_action, bench_naive_follow")
+    started = time.monotonic()
+    ct = ContentType.objects.get_for_model
+    params = {
+        "user": ct(get_user_model()).pk,
+        "item": ct(Item).pk,
+        "rating": ct(Rating).pk,
+    }
+    _sql(
+        """INSERT INTO bench_naive_action (actor_content_type_id, actor_object_id, verb,
+             target_content_type_id, target_object_id, action_object_content_type_id,
+             action_object_object_id, timestamp, public)
+           SELECT %(user)s, user_id::text, 'rated', %(item)s, item_id::text, %(rating)s,
+                  id::text, created, true FROM sentirec_rating""",
+        params,
+    )
+    _sql(
+        """INSERT INTO bench_naive_follow (user_id, content_type_id, object_id, actor_only,
+             flag, started)
+           SELECT follower_id, %(user)s, followee_id::text, true, '', created
+           FROM sentirec_follow""",
+        params,
+    )
+    _sql(NAIVE_INDEXES)
+    print(f"  naive tables filled ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+def _train_ciao_model() -> None:
+    from sentirec.models import PreferenceModel
+    from sentirec.services.recommender import train_recommender
+
+    if PreferenceModel.objects.filter(is_active=True).exists():
+        print("  preference model already trained", flush=True)
+        return
+    started = time.monotonic()
+    model = train_recommender(options=MODEL_OPTIONS)
+    print(f"  trained {model.version} ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+#: Training options for the benchmark's model: serving cost depends on the factor sizes,
+#: not on how long it trained.
+MODEL_OPTIONS = {"solver": "adam", "epochs": 30, "factors": 10}
+
+
+def _tile_model() -> None:
+    """Ciao's factors repeated over the x10 copies, mapped to the copies' ids."""
+    import numpy as np
+    from django.core.files.base import ContentFile
+    from django.db import connection
+
+    from sentirec.models import PreferenceModel
+    from sentirec.recommend import serving
+    from sentirec.recommend.social_mf import SocialMF
+    from sentirec.services.recommender import activate
+
+    if PreferenceModel.objects.filter(is_active=True, version__endswith="-x10").exists():
+        print("  tiled x10 model already there", flush=True)
+        return
+    source = PreferenceModel.objects.get(is_active=True)
+    with source.file.open("rb") as handle:
+        state = serving.from_bytes(handle.read()).to_state()
+    maps = {}
+    for kind in ("u", "i"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT old, new FROM bench_{kind}map ORDER BY k, old")
+            pairs = np.array(cursor.fetchall(), dtype=np.int64)
+        maps[kind] = pairs
+    tiled = dict(state)
+    for kind, ids_key, tables in (
+        ("u", "user_ids", ("user_bias", "user_vectors", "trust_vectors")),
+        ("i", "item_ids", ("item_bias", "item_vectors", "implicit_vectors")),
+    ):
+        ids = state[ids_key]
+        pairs = maps[kind]
+        pairs = pairs[np.isin(pairs[:, 0], ids)]
+        rows = np.searchsorted(ids, pairs[:, 0])
+        order = np.argsort(pairs[:, 1])
+        tiled[ids_key] = pairs[order, 1]
+        for name in tables:
+            if state.get(name) is not None:
+                tiled[name] = np.asarray(state[name])[rows[order]]
+    model = SocialMF.from_state(tiled)
+    registered = PreferenceModel(
+        version=f"{source.version[:50]}-x10", config=source.config, metrics=source.metrics
+    )
+    registered.file.save(f"bench/{registered.version}.npz", ContentFile(serving.to_bytes(model)))
+    activate(registered)
+    serving.publish(registered)
+    print(f"  tiled {registered.version}: {model.user_ids.size} users", flush=True)
+
+
+def _sample(n: int) -> list[dict]:
+    """``n`` users who follow someone (seeded), plus tokens for the API."""
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT follower_id, count(*) FROM sentirec_follow GROUP BY follower_id
+               ORDER BY md5(follower_id::text) LIMIT %s""",
+            [n + WARMUP],
+        )
+        rows = cursor.fetchall()
+    users = []
+    for user_id, follows in rows:
+        token, _ = Token.objects.get_or_create(user_id=user_id)
+        users.append({"id": user_id, "token": token.key, "follows": follows})
+    return users
+
+
+WARMUP = 24
+
+
+def _counts() -> dict[str, int]:
+    from django.db import connection
+
+    counts = {}
+    with connection.cursor() as cursor:
+        for name, table in (
+            ("users", "auth_user"),
+            ("items", "sentirec_item"),
+            ("ratings", "sentirec_rating"),
+            ("follows", "sentirec_follow"),
+            ("item stats", "sentirec_itemstats"),
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[name] = cursor.fetchone()[0]
+        cursor.execute(
+            """SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n), max(n)
+               FROM (SELECT count(*) n FROM sentirec_follow GROUP BY follower_id) f"""
+        )
+        median, most = cursor.fetchone()
+    counts["median follows"] = int(median)
+    counts["most follows"] = most
+    return counts
+
+
+def prepare(scale: str, users: int) -> None:
+    print(f"[{scale}] preparing {DATABASES[scale]}", flush=True)
+    _django(scale)
+    if scale == "ciao":
+        _load_ciao()
+        _train_ciao_model()
+    else:
+        _grow_x10()
+        _tile_model()
+    _naive_tables()
+    _sql("ANALYZE")
+    plan = {"counts": _counts(), "users": _sample(users)}
+    plan_file(scale).parent.mkdir(parents=True, exist_ok=True)
+    plan_file(scale).write_text(json.dumps(plan))
+    print(f"  {plan['counts']}", flush=True)
+
+
+# =========================================================================== serving
+# gunicorn loads ``feed:server()`` (this file, with benchmarks/ on the path).
+
+
+def server():
+    """The site's WSGI app plus the naive endpoint, timed server side.
+
+    Adds ``Server-Timing: app;dur=<ms>`` and ``X-Queries: <n>`` to every response.
+    """
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.urls import path
+
+    import socialsite.urls
+
+    socialsite.urls.urlpatterns[:0] = [
+        path(NAIVE_PATH.lstrip("/"), naive_view()),
+        path(LEAN_PATH.lstrip("/"), lean_view()),
+    ]
+    django_app = WSGIHandler()
+
+    def application(environ, start_response):
+        count = [0]
+
+        def counter(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            captured = {}
+
+            def capture(status, headers, exc_info=None):
+                captured["args"] = (status, headers, exc_info)
+
+            body = django_app(environ, capture)
+            status, headers, exc_info = captured["args"]
+        elapsed = (time.perf_counter() - started) * 1000
+        headers = [
+            *headers,
+            ("Server-Timing", f"app;dur={elapsed:.3f}"),
+            ("X-Queries", str(count[0])),
+        ]
+        start_response(status, headers, exc_info)
+        return body
+
+    return application
+
+
+def token_user(request):
+    """The user of ``Authorization: Token ...`` (the API's own authentication)."""
+    from rest_framework.authentication import TokenAuthentication
+
+    found = TokenAuthentication().authenticate(request)
+    return found[0] if found else None
+
+
+def lean_view():
+    """``feed()`` alone, as compact JSON: the API without DRF's serializers."""
+    from django.http import JsonResponse
+
+    from sentirec.recommend.feed import feed
+
+    def view(request):
+        page = feed(token_user(request))
+        entries = [
+            {
+                "item": entry.item.pk,
+                "title": entry.item.title,
+                "score": entry.score,
+                "reason": entry.reason,
+                "explanation": entry.explanation,
+            }
+            for entry in page.entries
+        ]
+        return JsonResponse({"cold_start": page.cold_start, "entries": entries})
+
+    return view
+
+
+def naive_view():
+    """django-activity-stream's user stream, as its ``ActionManager.user`` builds it."""
+    from collections import defaultdict
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import models
+    from django.db.models import Q
+    from django.http import JsonResponse
+
+    class NaiveFollow(models.Model):
+        user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE, related_name="+")
+        content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+        object_id = models.CharField(max_length=255)
+        follow_object = GenericForeignKey()
+        actor_only = models.BooleanField(default=True)
+        flag = models.CharField(max_length=255, blank=True)
+        started = models.DateTimeField()
+
+        class Meta:
+            app_label = "sentirec"
+            db_table = "bench_naive_follow"
+            managed = False
+
+        def __str__(self) -> str:
+            return f"{self.user_id} follows {self.object_id}"
+
+    class NaiveAction(models.Model):
+        actor_content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
+        actor_object_id = models.CharField(max_length=255)
+        actor = GenericForeignKey("actor_content_type", "actor_object_id")
+        verb = models.CharField(max_length=255)
+        target_content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
+        target_object_id = models.CharField(max_length=255)
+        target = GenericForeignKey("target_content_type", "target_object_id")
+        action_object_content_type = models.ForeignKey(
+            ContentType, models.CASCADE, related_name="+"
+        )
+        action_object_object_id = models.CharField(max_length=255)
+        action_object = GenericForeignKey("action_object_content_type", "action_object_object_id")
+        timestamp = models.DateTimeField()
+        public = models.BooleanField()
+        data = models.JSONField(null=True)
+
+        class Meta:
+            app_label = "sentirec"
+            db_table = "bench_naive_action"
+            managed = False
+            ordering = ("-timestamp",)
+
+        def __str__(self) -> str:
+            return f"{self.actor_object_id} {self.verb} {self.target_object_id}"
+
+    def user_stream(user):
+        actors_by_content_type = defaultdict(list)
+        follows = NaiveFollow.objects.filter(user=user).values_list(
+            "content_type_id", "object_id", "actor_only"
+        )
+        for content_type_id, object_id, _actor_only in follows.iterator():
+            actors_by_content_type[content_type_id].append(object_id)
+        q = Q()
+        for content_type_id, object_ids in actors_by_content_type.items():
+            q |= Q(actor_content_type=content_type_id, actor_object_id__in=object_ids)
+        if not actors_by_content_type:
+            return NaiveAction.objects.none()
+        return NaiveAction.objects.filter(q, public=True)
+
+    def view(request):
+        user = token_user(request)
+        if user is None:
+            return JsonResponse({"detail": "token required"}, status=401)
+        actions = user_stream(user).prefetch_related("actor", "target", "action_object")[:20]
+        entries = [
+            {
+                "actor": action.actor.get_username(),
+                "verb": action.verb,
+                "item": {"id": action.target.pk, "title": action.target.title},
+                "stars": float(action.action_object.stars),
+                "timestamp": action.timestamp.isoformat(),
+            }
+            for action in actions
+        ]
+        return JsonResponse({"entries": entries})
+
+    return view
+
+
+# =========================================================================== load
+
+
+@dataclass
+class Run:
+    """One pass of every sampled user through an endpoint."""
+
+    name: str
+    clients: int
+    server_ms: list[float] = field(default_factory=list)
+    client_ms: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    wall: float = 0.0
+    errors: int = 0
+
+    @staticmethod
+    def _pct(values: list[float], p: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    def row(self) -> dict:
+        return {
+            "run": self.name,
+            "clients": self.clients,
+            "n": len(self.server_ms),
+            "p50": self._pct(self.server_ms, 50),
+            "p95": self._pct(self.server_ms, 95),
+            "p99": self._pct(self.server_ms, 99),
+            "client_p95": self._pct(self.client_ms, 95),
+            "rps": len(self.server_ms) / self.wall if self.wall else 0.0,
+            "queries": statistics.mean(self.queries),
+            "max_queries": max(self.queries),
+            "errors": self.errors,
+        }
+
+
+def hammer(name: str, path: str, users: list[dict], clients: int) -> Run:
+    """Each user once, ``clients`` at a time over keep-alive connections."""
+    run = Run(name, clients)
+    work: queue.Queue = queue.Queue()
+    for user in users:
+        work.put(user)
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        while True:
+            try:
+                user = work.get_nowait()
+            except queue.Empty:
+                break
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Authorization": f"Token {user['token']}"})
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if response.status != 200:
+                    run.errors += 1
+                    continue
+                timing = response.getheader("Server-Timing", "app;dur=0")
+                run.server_ms.append(float(timing.split("dur=")[1]))
+                run.client_ms.append(elapsed)
+                run.queries.append(int(response.getheader("X-Queries", "0")))
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.wall = time.perf_counter() - started
+    return run
+
+
+def flush_cache() -> None:
+    import redis
+
+    redis.Redis.from_url(f"{REDIS}/{REDIS_DB + 1}").flushdb()
+
+
+def wait_for_server(process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited; see its output above")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/api/feed/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], float]:
+    plan = json.loads(plan_file(scale).read_text())
+    warmup, users = plan["users"][:WARMUP], plan["users"][WARMUP:]
+    command = [
+        sys.executable, "-m", "gunicorn", "feed:server()",
+        "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}",
+        "--log-level", "warning", "--timeout", "120",
+    ]  # fmt: skip
+    env = {**site_env(scale), "CONN_MAX_AGE": "600", "DEBUG": "0"}
+    print(f"[{scale}] serving with {WORKERS} gunicorn workers", flush=True)
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        wait_for_server(process)
+        flush_cache()
+        hammer("warm-up", FEED_PATH, warmup * WORKERS, WORKERS)  # imports, model, buffers
+        hammer("warm-up naive", NAIVE_PATH, warmup, WORKERS)
+        runs = []
+        for clients in levels:
+            for label, path in (("API", FEED_PATH), ("feed()", LEAN_PATH)):
+                flush_cache()
+                runs.append(hammer(f"{label} cold", path, users, clients))
+                runs.append(hammer(f"{label} warm", path, users, clients))
+            runs.append(hammer("naive cold", NAIVE_PATH, users, clients))
+            runs.append(hammer("naive warm", NAIVE_PATH, users, clients))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    rows = [run.row() for run in runs]
+    load = os.getloadavg()[1]
+    for row in rows:
+        print(
+            f"  {row['run']:<12} x{row['clients']:<2} n={row['n']:<4} p50={row['p50']:7.1f} ms"
+            f"  p95={row['p95']:7.1f} ms  p99={row['p99']:7.1f} ms  {row['rps']:6.1f} req/s"
+            f"  client p95={row['client_p95']:7.1f} ms  queries {row['queries']:.1f} (max "
+            f"{row['max_queries']})  errors {row['errors']}",
+            flush=True,
+        )
+    print(f"  5-minute load average: {load:.1f}", flush=True)
+    return plan["counts"], rows, load
+
+
+# =========================================================================== report
+
+
+def report(results: dict, levels: list[int], users: int) -> str:
+    lines = [
+        "## Feed latency (`benchmarks/feed.py`)",
+        "",
+        f"Command: `python benchmarks/feed.py --clients {','.join(map(str, levels))} "
+        f"--users {users}`. "
+        f"Machine: {machine()}, PostgreSQL, Redis and the clients on the same machine. "
+        f"Date: {today()}.",
+        "",
+        f"gunicorn with {WORKERS} sync workers serves `GET {FEED_PATH}` (token auth, DRF "
+        "serializer, 20 entries with items, contributors and explanations); "
+        "1 or more concurrent keep-alive clients (the clients column) request each sampled "
+        "user once with an empty cache (cold), then again (warm). `feed()` is the same "
+        "function behind a bare JSON view (no DRF serializers), to separate the feed's cost "
+        "from the API's. Latency is server side (around the WSGI "
+        "app); client p95 includes the loopback and the client threads. The naive feed is "
+        "django-activity-stream's `user_stream` over generic `Action`/`Follow` rows (one "
+        "action per rating, newest 20, generic relations prefetched), written inside the "
+        "benchmark; it has no cache, no ranking and no explanations.",
+        "",
+    ]
+    for scale, (counts, rows, load) in results.items():
+        described = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        lines += [
+            f"### {scale}: {described}",
+            "",
+            f"5-minute load average at the end of the runs: {load:.1f} (on {os.cpu_count()} "
+            "cores; anything above the benchmark's own load is other work on the machine).",
+            "",
+        ]
+        lines += [
+            "| run | clients | users | p50 ms | p95 ms | p99 ms | req/s | client p95 ms "
+            "| SQL/request (max) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['run']} | {r['clients']} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | "
+                f"{r['p99']:.1f} | "
+                f"{r['rps']:.1f} | {r['client_p95']:.1f} | {r['queries']:.1f} "
+                f"({r['max_queries']}) |"
+            )
+        by = {(r["run"], r["clients"]): r for r in rows}
+        lines.append("")
+        for clients in levels:
+            for label in ("API", "feed()"):
+                for state in ("cold", "warm"):
+                    ours = by[(f"{label} {state}", clients)]
+                    naive = by[(f"naive {state}", clients)]
+                    lines.append(
+                        f"- {clients} client(s), {label} {state}: p95 "
+                        f"{ours['p95'] / naive['p95']:.2f}x the naive feed's, req/s "
+                        f"{ours['rps'] / naive['rps']:.2f}x."
+                    )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="ciao,x10", help="comma-separated: ciao, x10")
+    parser.add_argument("--clients", default="1,4", help="concurrency levels, e.g. 1,4")
+    parser.add_argument("--users", type=int, default=300, help="sampled users per scale")
+    parser.add_argument("--no-write", action="store_true", help="do not touch docs/")
+    args = parser.parse_args()
+    scales = [s for s in args.scales.split(",") if s]
+    levels = [int(n) for n in args.clients.split(",") if n]
+    results = {}
+    for scale in scales:
+        started = time.monotonic()
+        child = [sys.executable, __file__, "_prepare", scale, str(args.users)]
+        subprocess.run(child, check=True, env=site_env(scale))
+        print(f"[{scale}] ready in {time.monotonic() - started:.0f} s", flush=True)
+        results[scale] = measure(scale, levels)
+    text = report(results, levels, args.users)
+    print("\n" + text)
+    if not args.no_write:
+        write_section("feed", text)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_prepare":
+        prepare(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()
