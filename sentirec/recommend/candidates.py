@@ -1,6 +1,6 @@
 """Bounded candidate generation: the handful of indexed queries behind one feed page.
 
-Each function is one query, capped by the viewer's own follows or by
+Each function is one query (two for opinions), capped by the viewer's own follows or by
 ``SENTIREC["FEED_CANDIDATE_LIMIT"]``: nothing here reads all items, all ratings or all
 follows. Items the viewer already rated or reviewed are excluded inside the SQL, so the
 caps count only items the feed can show. The numbers go to the pure
@@ -153,8 +153,10 @@ def overlaps(
     """
     rows = Rating.objects.filter(user_id__in=list(user_ids)).order_by()
     if viewer_id is None:
+        if not count_ratings:
+            return {}
         counted = rows.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
-        return {uid: Overlap(0.0, 0, n if count_ratings else 0) for uid, n in counted}
+        return {uid: Overlap(0.0, 0, n) for uid, n in counted}
     mine = Rating.objects.filter(user_id=viewer_id)
     shared = Q(item_id__in=mine.values("item_id"))
     if not count_ratings:
