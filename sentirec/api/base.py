@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
 from rest_framework.serializers import Serializer
 from rest_framework.throttling import BaseThrottle
 
@@ -13,8 +15,9 @@ from sentirec.api.pagination import Pagination
 
 #: What any operation may answer besides its own codes: a bad body or query, no login
 #: (401 with token-only authentication), not allowed, not found (or a page past the end),
-#: throttled. All have the body of ``errors.error_body``.
-ERROR_CODES = ("400", "401", "403", "404", "429")
+#: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, throttled. All have the body of
+#: ``errors.error_body``.
+ERROR_CODES = ("400", "401", "403", "404", "413", "429")
 
 
 class Schema(AutoSchema):
@@ -35,6 +38,17 @@ class Schema(AutoSchema):
         return [*parameters, filters] if filters and self._is_list_view() else parameters
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python's ``json`` (``[[[[...``)
+    a 400 like any other bad JSON instead of a RecursionError and a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+
+
 class SentirecAPIMixin:
     schema = Schema()
     pagination_class = Pagination
@@ -43,6 +57,13 @@ class SentirecAPIMixin:
 
     def get_exception_handler(self):
         return exception_handler
+
+    def get_parsers(self) -> list[parsers.BaseParser]:
+        """The site's parsers, with DRF's JSON parser swapped for :class:`JSONParser`."""
+        return [
+            JSONParser() if type(parser) is parsers.JSONParser else parser
+            for parser in super().get_parsers()
+        ]
 
     def get_throttles(self) -> list[BaseThrottle]:
         return [*super().get_throttles(), *(throttle() for throttle in self.extra_throttle_classes)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -42,8 +44,16 @@ def error_body(status: int, code: str, detail: str, errors: Any = None) -> dict:
     return body
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, with its many body shapes turned into :func:`error_body`."""
+    if isinstance(exc, RequestDataTooBig):  # Django's own 400 page would answer otherwise
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django's 500 handling (and logging) applies
