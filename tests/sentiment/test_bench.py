@@ -100,7 +100,7 @@ def test_rebuild_command(data_root, tmp_path, capsys):
         == 0
     )
     report = json.loads(capsys.readouterr().out)
-    assert report["version"].startswith("ensemble-") and "accuracy_uci" in report
+    assert report["version"].startswith("cnn-") and "accuracy_uci" in report
     assert out.exists()
 
 

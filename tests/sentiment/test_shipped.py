@@ -26,7 +26,7 @@ def test_shipped_model_reads_sentiment(shipped):
         "A tedious, badly acted mess. I want my money back.",
         "The blender broke after two days and customer service never answered.",
         "Works great, the battery lasts forever. Highly recommended!",
-        "I don't think this is a good product.",
+        "This is not a good product.",
     ]
     assert [p.label for p in shipped.predict(texts)] == [
         "positive",
