@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from sentirec.models import Follow, Rating
 from sentirec.recommend.feed import feed
@@ -33,7 +34,7 @@ def shown(page) -> list[str]:
 def test_the_cache_is_redis_when_the_site_has_redis():
     if not django_settings.REDIS_URL:
         pytest.skip("no REDIS_URL: the local-memory cache is used")
-    assert caches["default"].__class__.__name__ == "RedisCache"
+    assert isinstance(caches["default"], RedisCache)  # the demo host's is a fail-soft subclass
 
 
 def test_a_second_read_is_served_from_the_cache(user, scene, django_assert_num_queries):
