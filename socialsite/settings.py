@@ -88,9 +88,11 @@ REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, degrading to misses while Redis is down (socialsite/cache.py).
+            "BACKEND": "socialsite.cache.FailSoftRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socialsite"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
