@@ -39,7 +39,14 @@ def register(bundle: Bundle, metrics: dict, training_data: dict) -> SentimentMod
         training_data=training_data,
     )
     name = f"{settings.MODEL_DIRECTORY.rstrip('/')}/{bundle.version}-{digest}.pt"
-    model.file.save(name, ContentFile(payload), save=False)
+    try:
+        model.file.save(name, ContentFile(payload), save=False)
+    except OSError as exc:  # a full disk, a storage outage: no row, and no half-written file
+        model.file.storage.delete(name)
+        raise RegistryError(
+            f"Could not store the bundle {name!r} ({len(payload)} bytes): {exc}. "
+            "Nothing was registered; the active model is unchanged."
+        ) from exc
     model.save()
     return model
 
