@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import close_old_connections, connection
 
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentLabel, SentimentModel
@@ -144,6 +145,10 @@ def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
         val_labels=val_labels,
         progress=progress,
     )
+    if not connection.in_atomic_block:
+        # Training takes minutes with the connection idle; if the database restarted
+        # meanwhile, reconnect (CONN_HEALTH_CHECKS) rather than lose the trained model.
+        close_old_connections()
     candidate = evaluate(result.bundle, val_texts, val_labels)
     baseline = evaluate(active_bundle(), val_texts, val_labels)
     metrics = {
