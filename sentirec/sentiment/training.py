@@ -198,10 +198,8 @@ def train(
             group["lr"] *= config.lr_decay
 
     model.load_state_dict(best_state)
-    temperature, metrics = (
-        1.0,
-        {"n_train": len(texts), "n_val": len(val_texts), "epochs": len(history)},
-    )
+    temperature = 1.0
+    metrics: dict = {"n_train": len(texts), "n_val": len(val_texts), "epochs": len(history)}
     if val_ids:
         logits = batched_logits(model, val_ids, 256, device)
         temperature = fit_temperature(logits, torch.tensor(val_labels))
