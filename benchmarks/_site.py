@@ -1,0 +1,66 @@
+"""Shared set-up for benchmarks that need the Django site on a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def use_bench_database(name: str, redis_db: int) -> None:
+    """Point Django at PostgreSQL database ``name`` (created if missing) and Redis ``redis_db``;
+    call before ``django.setup()``."""
+    import psycopg2
+
+    base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    connection = psycopg2.connect(f"{base}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+    os.environ.update(
+        DATABASE_URL=f"{base}/{name}",
+        REDIS_URL=f"{redis}/{redis_db}",
+        REDIS_CACHE_URL=f"{redis}/{redis_db + 1}",
+        DJANGO_SETTINGS_MODULE="socialsite.settings",
+        CONN_MAX_AGE="0",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def machine() -> str:
+    """One line naming the machine, for the results table."""
+    cores = os.cpu_count()
+    return f"{platform.machine()} {platform.processor() or ''} {cores} cores".replace("  ", " ")
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def write_section(marker: str, text: str) -> None:
+    """Replace the text between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` in
+    docs/benchmarks.md (added at the end when missing)."""
+    path = ROOT / "docs" / "benchmarks.md"
+    content = path.read_text() if path.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    block = f"{start}\n{text.strip()}\n{end}"
+    if start in content and end in content:
+        head, rest = content.split(start, 1)
+        content = head + block + rest.split(end, 1)[1]
+    else:
+        content = content.rstrip() + "\n\n" + block + "\n"
+    path.write_text(content)
