@@ -6,7 +6,9 @@ left alone).
 
 Each run is the documented command line, ``python -m sentirec.recommend evaluate ...
 --json``, with and without the trust graph; the table shows ours, the baselines run in
-the same split, the published figures, the wall time and the exact command.
+the same split, the published figures, the wall time and the exact command. The raw
+results are kept in the section as an HTML comment, so ``--only KIND`` re-runs one
+dataset and keeps the others' rows.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- recommend-offline:start -->", "<!-- recommend-offline:end -->"
+RAW = "<!-- recommend-offline:results "
 
 FOLDERS = {
     "filmtrust": "filmtrust",
@@ -72,6 +75,8 @@ def run(kind: str, protocol: str, data: Path, trust: bool, threads: int | None) 
     result = json.loads(completed.stdout)
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     result["command"] = " ".join(command)
+    result["load_average"] = round(os.getloadavg()[1], 1)  # other jobs slow the wall time
+    result["date"] = date.today().isoformat()
     return result
 
 
@@ -86,9 +91,12 @@ def section(results: list[dict], threads: int | None) -> str:
         START,
         "## Offline recommender evaluation (`python -m sentirec.recommend evaluate`)",
         "",
-        f"Run by `python benchmarks/offline.py` on {date.today().isoformat()}, "
+        f"Run by `python benchmarks/offline.py` (last run {date.today().isoformat()}), "
         f"{platform.machine()} with {os.cpu_count()} CPU cores ({torch_threads} torch "
-        f"threads), Python {platform.python_version()}. CPU only. Lower is better for "
+        f"threads), Python {platform.python_version()}. CPU only; the machine was shared "
+        "with other jobs, so wall times carry the 5-minute load average at the end of each "
+        "run (a load above the core count means the run got a fraction of a core). "
+        "Lower is better for "
         "RMSE/MAE, higher for NDCG/Recall/Precision. `sentirec` is the learned model "
         "(`sentirec.recommend.social_mf`) with the per-kind defaults; baselines ran in the "
         "same folds/split; published figures are quoted from the cited papers/libraries "
@@ -107,7 +115,8 @@ def section(results: list[dict], threads: int | None) -> str:
         for trust, result in sorted(pair.items(), reverse=True):
             name = "**sentirec**" if trust else "sentirec without trust (ablation)"
             cells = " | ".join(_cell(result["sentirec"], m) for m in metrics)
-            lines.append(f"| {name} | {cells} | {result['wall_seconds']} s (whole run) |")
+            wall = f"{result['wall_seconds']} s (whole run, load {result.get('load_average', '?')})"
+            lines.append(f"| {name} | {cells} | {wall} |")
         reference = pair.get(True) or next(iter(pair.values()))
         for name, values in reference["baselines"].items():
             cells = " | ".join(_cell(values, m) for m in metrics)
@@ -118,8 +127,29 @@ def section(results: list[dict], threads: int | None) -> str:
         lines += ["", "Commands:", ""]
         lines += [f"    {result['command']}" for _, result in sorted(pair.items(), reverse=True)]
         lines += ["", f"Model config: `{json.dumps(reference['config'])}`", ""]
-    lines.append(END)
+    lines += [RAW + json.dumps(results) + " -->", END]
     return "\n".join(lines)
+
+
+def previous_results() -> list[dict]:
+    """The raw results stored in the section by the last run (empty if none)."""
+    if not DOC.exists():
+        return []
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith(RAW):
+            return json.loads(line[len(RAW) : -len(" -->")])
+    return []
+
+
+def _key(result: dict) -> tuple[str, str, bool]:
+    return result["dataset"], result["protocol"], result["trust"]
+
+
+def merged(old: list[dict], new: list[dict]) -> list[dict]:
+    """``old`` with every run repeated in ``new`` replaced, in RUNS order."""
+    combined = {_key(r): r for r in old} | {_key(r): r for r in new}
+    order = {run: n for n, run in enumerate(RUNS + EXTRA_RUNS)}
+    return sorted(combined.values(), key=lambda r: (order[_key(r)[:2]], not r["trust"]))
 
 
 def write(text: str) -> None:
@@ -149,7 +179,7 @@ def main() -> None:
             print(f"{kind} {protocol} trust={trust} ...", file=sys.stderr, flush=True)
             results.append(run(kind, protocol, args.data, trust, args.threads))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
-    write(section(results, args.threads))
+    write(section(merged(previous_results(), results), args.threads))
     print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
 
 
