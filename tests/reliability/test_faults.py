@@ -9,7 +9,6 @@ is tests/reliability/test_full_storage.py.
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -23,10 +22,8 @@ from sentirec.models import Review, SentimentModel
 from sentirec.queueing import enqueue
 from sentirec.sentiment.bundle import load_bundle
 from sentirec.services import scoring, training
-from tests.conftest import toy_corpus
 from tests.workers.conftest import wait_for
 from tests.workers.test_faults import TEXTS, scored, use_broker
-from tests.workers.test_retrain import write_csv
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -95,28 +92,13 @@ def others_idle() -> bool:
     return total > 0 and idle == total
 
 
-@pytest.fixture
-def retrain_env(tmp_path) -> dict[str, str]:
-    """A retrain that trains for several seconds on 2,000 toy reviews."""
-    base = write_csv(tmp_path / "base.csv", *toy_corpus(2000, seed=5))
-    validation = write_csv(tmp_path / "val.csv", *toy_corpus(200, seed=9))
-    options = {"embeddings": None, "epochs": 15, "lr": 1e-2, "patience": 15, "seed": 3}
-    sentirec = {
-        "RETRAIN_BASE_DATA": [base],
-        "RETRAIN_VALIDATION_DATA": [validation],
-        "RETRAIN_ARCH": "mlp",
-        "RETRAIN_OPTIONS": options,
-    }
-    return {"SENTIREC_SETTINGS": json.dumps(sentirec)}
-
-
 def test_database_connections_cut_during_a_retrain(
     start_worker, toy_model, media_root, retrain_env, settings
 ):
     """The retrain's connection dies while the model trains (pg_terminate_backend, as a
     restart would): the worker reconnects, registers the candidate with its file and
     promotes it or not; the active model is the old one or a fully promoted new one."""
-    worker = start_worker(MEDIA_ROOT=str(media_root), **retrain_env)
+    worker = start_worker(MEDIA_ROOT=str(media_root), **retrain_env())
     assert enqueue(tasks.retrain, queue=settings.SENTIREC.get("GPU_QUEUE", "sentirec.gpu"))
     wait_for(lambda: cache.get(training.LOCK_KEY) is not None, 60, "the retrain to start")
     wait_for(others_idle, 30, "the training data to be read")
