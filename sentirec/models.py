@@ -81,7 +81,8 @@ class Rating(models.Model):
     item = models.ForeignKey(ITEM, on_delete=models.CASCADE, related_name="sentirec_ratings")
     stars = stars_field()
     created = models.DateTimeField(default=timezone.now)
-    updated = models.DateTimeField(auto_now=True)
+    #: When the stars last changed (set on save; imports keep the dataset's date).
+    updated = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -101,6 +102,11 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} rated {self.item}: {self.stars}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            self.updated = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class SentimentStatus(models.TextChoices):

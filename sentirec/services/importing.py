@@ -191,7 +191,7 @@ def _import_social(data: social.SocialDataset, writer: Writer) -> set[int]:
                 continue
             rating = Rating(user_id=user_ids[str(user)], item_id=item_ids[str(item)], stars=stars)
             if dates is not None:
-                rating.created = _midnight(dates[k])
+                rating.created = rating.updated = _midnight(dates[k])
             rows.append(rating)
         writer.insert(Rating, rows, "ratings")
     return set(item_ids.values())
@@ -265,7 +265,13 @@ def import_reviews(
     ]
     writer.insert(Review, rows, "reviews")
     ratings = [
-        Rating(user_id=row.user_id, item_id=row.item_id, stars=row.stars, created=row.created)
+        Rating(
+            user_id=row.user_id,
+            item_id=row.item_id,
+            stars=row.stars,
+            created=row.created,
+            updated=row.created,
+        )
         for row in rows
     ]
     writer.insert(Rating, ratings, "ratings")

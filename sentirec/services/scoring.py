@@ -14,6 +14,7 @@ from django.utils import timezone
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentStatus
 from sentirec.queueing import enqueue
+from sentirec.recommend.cache import opinions_changed
 from sentirec.services.stats import schedule_refresh
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class ScoringReport:
     failed: int = 0
     model_version: str = ""
     item_ids: set[int] = field(default_factory=set)
+    user_ids: set[int] = field(default_factory=set)
 
 
 def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
@@ -56,6 +58,8 @@ def score_reviews(review_ids: Iterable[int], *, rescore: bool = False) -> Scorin
             if reviews:
                 _score_batch(current, reviews, report)
     schedule_refresh(report.item_ids)
+    if report.user_ids:
+        opinions_changed(report.user_ids)  # followers' cached feeds show the new sentiment
     return report
 
 
@@ -69,7 +73,7 @@ def _locked(queryset):
 
 def _claim(ids: Sequence[int], version: str, rescore: bool, top_up: int) -> list[Review]:
     """The reviews of ``ids`` still to score, plus up to ``top_up`` other fresh pending ones."""
-    fields = ("id", "item_id", "text", "updated")
+    fields = ("id", "user_id", "item_id", "text", "updated")
     wanted = Review.objects.filter(pk__in=ids)
     if not rescore:
         wanted = wanted.exclude(
@@ -116,6 +120,7 @@ def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
     report.scored += written
     report.skipped += len(rows) - written
     report.item_ids.update(review.item_id for review in reviews)
+    report.user_ids.update(review.user_id for review in reviews)
 
 
 SCORE_FIELDS = (

@@ -131,3 +131,14 @@ def test_activate_and_rollback(toy_model, media_root):
     assert registry.rollback() == toy_model
     toy_model.refresh_from_db()
     assert toy_model.is_active
+
+
+def test_scoring_invalidates_the_cached_feeds_that_read_the_author(toy_model, user, item):
+    from django.core.cache import cache
+
+    from sentirec.recommend.cache import OPINIONS, token_key
+
+    r = review(user, item)
+    before = cache.get(token_key(OPINIONS, user.pk))
+    scoring.score_reviews([r.pk])
+    assert cache.get(token_key(OPINIONS, user.pk)) not in (None, before)
