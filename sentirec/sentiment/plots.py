@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 
 def _png(fig) -> bytes:
@@ -28,6 +29,7 @@ def training_curve_png(history: Sequence[dict]) -> bytes:
             if any(v is not None for v in values):
                 ax.plot(epochs, values, marker="o", label=split)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("accuracy" if key == "acc" else "loss")
         ax.grid(alpha=0.3)
         ax.legend()
