@@ -58,3 +58,7 @@ def test_non_string_input_does_not_raise(predictor):
 def test_without_highlights(trained):
     (p,) = Predictor(trained.bundle, top_k=0).predict(["great fun"])
     assert p.label == "positive" and p.highlights == []
+
+
+def test_empty_batch(predictor):
+    assert predictor.predict([]) == []
