@@ -37,6 +37,8 @@ HOSTILE = st.sampled_from(
 )  # fmt: skip
 TEXT = st.lists(st.one_of(st.text(ANY_CHAR, max_size=40), HOSTILE), max_size=12).map("".join)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: The model runs are the slow part: fewer, longer examples.
+MODEL_SETTINGS = settings(SETTINGS, max_examples=50)
 
 
 @SETTINGS
@@ -71,7 +73,7 @@ def predictor(request, toy_bundle_bytes) -> Predictor:
     return Predictor(train(texts, labels, config, progress=False).bundle, batch_size=3)
 
 
-@SETTINGS
+@MODEL_SETTINGS
 @given(texts=st.lists(TEXT, max_size=7))
 def test_predictions_are_in_range_and_highlight_words_of_the_text(predictor, texts):
     predictions = predictor.predict(texts)
@@ -89,7 +91,7 @@ def test_predictions_are_in_range_and_highlight_words_of_the_text(predictor, tex
             assert word in text and math.isfinite(weight)
 
 
-@SETTINGS
+@MODEL_SETTINGS
 @given(texts=st.lists(TEXT, min_size=2, max_size=6))
 def test_a_text_scores_the_same_alone_or_in_any_batch(predictor, texts):
     together = predictor.predict(texts)
@@ -101,6 +103,7 @@ FLOAT = st.floats(allow_nan=True, allow_infinity=True)
 UNIT = st.floats(-1, 1)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # inf stars: clipped
 @SETTINGS
 @given(stars=FLOAT, sentiment=FLOAT, confidence=FLOAT)
 def test_any_opinion_is_on_the_unit_scale_or_missing(stars, sentiment, confidence):
