@@ -40,6 +40,7 @@ class SocialMFConfig:
     factors: latent dimensions (per chain for gibbs).
     use_trust: learn from the trust graph (False gives the no-trust ablation).
     use_implicit: adam only: add the SVD++ term over the items a user rated.
+    use_groups: gibbs only: use the item groups passed to ``fit`` (False: ablation).
     reg: adam and ranking: L2 weight on factors, scaled per entity by
         ``(count + 1) ** reg_exponent``.
     reg_bias: adam: L2 weight on user and item biases, scaled the same way.
@@ -62,6 +63,7 @@ class SocialMFConfig:
     factors: int = 10
     use_trust: bool = True
     use_implicit: bool = True
+    use_groups: bool = True
     reg: float = 2.0
     reg_bias: float = 1.0
     reg_exponent: float = 0.5
@@ -167,7 +169,8 @@ class SocialMF:
                 values = self._opinion_targets(values, sentiment, confidence)
         usable = np.isfinite(values)  # rows with neither stars nor sentiment teach nothing
         users, items, values = users[usable], items[usable], values[usable]
-        grouped = item_groups is not None and self.config.solver == "gibbs"
+        grouped = item_groups is not None and self.config.use_groups
+        grouped = grouped and self.config.solver == "gibbs" and self.config.objective == "rating"
         self.group_ids = np.unique(np.asarray(item_groups)[usable]) if grouped else None
         self.user_ids = np.unique(np.concatenate([np.asarray(users), trust.ravel()]))
         self.item_ids = np.unique(np.asarray(items))

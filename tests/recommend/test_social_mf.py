@@ -125,6 +125,8 @@ def test_item_groups_score_unseen_items_from_their_group():
     assert plain[0] == pytest.approx(model.factors.global_mean + model.factors.user_bias[1])
     restored = SocialMF.from_state(model.to_state())
     assert np.array_equal(restored.predict([101], [999], [1]), model.predict([101], [999], [1]))
+    ablated = SocialMF(FAST, use_groups=False).fit(u, i, r, t, item_groups=groups)
+    assert ablated.factors.group_vectors is None and ablated.group_ids is None
 
 
 def test_ranking_objective_recommends_what_similar_users_played():
