@@ -84,12 +84,14 @@ class Popularity:
 
 @dataclass(frozen=True)
 class BPRConfig:
-    """BPR-MF hyper-parameters: 64 factors like RecBole's published runs."""
+    """BPR-MF hyper-parameters: 64 factors like RecBole's published runs; learning rate,
+    epochs and L2 chosen on the Last.fm validation split (NDCG@10 0.1523; 0.1535 at
+    lr 0.001 and 300 epochs, three times slower)."""
 
     factors: int = 64
-    learning_rate: float = 0.005
-    reg: float = 1e-4
-    epochs: int = 40
+    learning_rate: float = 0.002
+    reg: float = 1e-3
+    epochs: int = 200
     batch_size: int = 4096
     seed: int = 0
 

@@ -34,10 +34,9 @@ FOLDS = 5
 SCORE_BATCH = 512
 """Users scored at once in full ranking (bounds memory: SCORE_BATCH x items floats)."""
 
-RANKING_FALLBACK = SocialMFConfig(
-    objective="ranking", factors=64, reg=3.0, trust_weight=10.0, epochs=8, confidence_scale=1.0
-)
-"""Ranking hyper-parameters for a kind whose tuned default is a rating model."""
+RANKING_FALLBACK = replace(DEFAULTS["lastfm"], confidence_scale=1.0)
+"""Ranking hyper-parameters for a kind whose tuned default is a rating model: Last.fm's,
+with stars rather than play counts as the confidence scale (not tuned)."""
 
 
 class ProtocolError(ValueError):
