@@ -30,6 +30,7 @@ class ScoringReport:
     model_version: str = ""
     item_ids: set[int] = field(default_factory=set)
     user_ids: set[int] = field(default_factory=set)
+    review_ids: set[int] = field(default_factory=set)
 
 
 def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
@@ -60,6 +61,11 @@ def score_reviews(review_ids: Iterable[int], *, rescore: bool = False) -> Scorin
     schedule_refresh(report.item_ids)
     if report.user_ids:
         opinions_changed(report.user_ids)  # followers' cached feeds show the new sentiment
+    if report.review_ids and engine.active_engine().version != current.version:
+        # A model was promoted while this task scored: its rescore skipped the rows locked
+        # here, which now hold the old model's scores. Send them round again (the new
+        # model's task skips any it has already done).
+        enqueue_scoring(sorted(report.review_ids))
     return report
 
 
@@ -121,6 +127,7 @@ def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
     report.skipped += len(rows) - written
     report.item_ids.update(review.item_id for review in reviews)
     report.user_ids.update(review.user_id for review in reviews)
+    report.review_ids.update(review.pk for review in reviews)
 
 
 SCORE_FIELDS = (
