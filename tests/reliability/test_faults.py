@@ -9,19 +9,23 @@ is tests/reliability/test_full_storage.py.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from sentirec import tasks
+from sentirec import engine, tasks
 from sentirec.models import Review, SentimentModel
 from sentirec.queueing import enqueue
 from sentirec.sentiment.bundle import load_bundle
-from sentirec.services import scoring, training
+from sentirec.sentiment.training import TrainConfig, train
+from sentirec.services import registry, scoring, training
+from tests.conftest import toy_corpus
 from tests.workers.conftest import wait_for
 from tests.workers.test_faults import TEXTS, scored, use_broker
 
@@ -120,3 +124,49 @@ def test_database_connections_cut_during_a_retrain(
     else:
         assert "not promoted" in log
     assert "OperationalError" not in log
+
+
+def claimed_elsewhere() -> bool:
+    """Whether another session of this database holds a transaction that has locked rows
+    (it has a transaction id). Probing the rows themselves would lock them too."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+            "WHERE l.locktype = 'transactionid' AND a.datname = current_database() "
+            "AND a.pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_promotion_while_a_batch_is_scored_leaves_none_on_the_old_model(
+    toy_model, item, settings
+):
+    """A batch is being scored by the old model when a new one is promoted; the rescore
+    the promotion starts finds those rows locked and skips them (another worker has them).
+    The batch then writes the old model's scores: it must see it was superseded and send
+    its reviews round again, or they stay on the old model for good."""
+    settings.SENTIREC = {"SCORING_BATCH_SIZE": 4000}
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"race-{k}") for k in range(3000)]
+    )
+    rows = [Review(user=u, item=item, text=TEXTS[k % 4] * 100) for k, u in enumerate(users)]
+    ids = [review.pk for review in Review.objects.bulk_create(rows)]
+    texts, labels = toy_corpus(200, seed=11)
+    config = TrainConfig(arch="mlp", embeddings=None, epochs=2, seed=5)
+    newer = registry.register(train(texts, labels, config, progress=False).bundle, {}, {})
+    engine.active_engine()  # the old model, loaded
+
+    def score_then_close() -> None:  # as a worker process would: its own connection
+        try:
+            scoring.score_reviews(ids)
+        finally:
+            connection.close()
+
+    batch = threading.Thread(target=score_then_close)
+    batch.start()
+    wait_for(claimed_elsewhere, 60, "the batch to claim its reviews", poll=0.02)
+    registry.activate(newer)  # its rescore runs now (tasks are eager here) and finds them locked
+    assert batch.is_alive(), "the batch must still be scoring when the promotion lands"
+    batch.join(120)
+    assert set(Review.objects.values_list("sentiment_model_version", flat=True)) == {newer.version}
