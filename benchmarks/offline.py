@@ -5,7 +5,8 @@ left alone).
     python benchmarks/offline.py [--data /work/shared/data] [--extra-ranking] [--threads N]
 
 Each run is the documented command line, ``python -m sentirec.recommend evaluate ...
---json``, with and without the trust graph; the table shows ours, the baselines run in
+--json``, in variants: the full model, without the trust graph, and (where a dataset has
+item categories) without item groups; the table shows ours, the baselines run in
 the same split, the published figures, the wall time and the exact command. The raw
 results are kept in the section as an HTML comment, so ``--only KIND`` re-runs one
 dataset and keeps the others' rows.
@@ -55,16 +56,23 @@ PUBLISHED = {
         "BPR (RecBole-GNN)": {"ndcg@10": 0.1674, "recall@10": 0.1761, "precision@10": 0.0858},
     },
 }
+VARIANTS = {
+    "full": ([], "**sentirec**"),
+    "no-trust": (["--no-trust"], "sentirec without trust (ablation)"),
+    "no-groups": (["--set", "use_groups=false"], "sentirec without item categories (ablation)"),
+}
+GROUPED = {"ciaodvd", "ciao"}
+"""Kinds with item categories, where the no-groups variant is meaningful."""
 METRICS = {"rating-5fold": ["rmse", "mae"], "ranking-811": ["ndcg@10", "recall@10", "precision@10"]}
 
 
-def run(kind: str, protocol: str, data: Path, trust: bool, threads: int | None) -> dict:
-    """One CLI run; returns its JSON result plus the command and wall time."""
+def run(kind: str, protocol: str, data: Path, variant: str, threads: int | None) -> dict:
+    """One CLI run; returns its JSON result plus the variant, command and wall time."""
     command = [
         "python", "-m", "sentirec.recommend", "evaluate",
         "--dataset", f"{kind}:{data / FOLDERS[kind]}", "--protocol", protocol, "--json",
     ]  # fmt: skip
-    command += [] if trust else ["--no-trust"]
+    command += VARIANTS[variant][0]
     command += ["--threads", str(threads)] if threads else []
     started = time.perf_counter()
     completed = subprocess.run(
@@ -73,11 +81,17 @@ def run(kind: str, protocol: str, data: Path, trust: bool, threads: int | None) 
     if completed.returncode:
         raise SystemExit(f"{' '.join(command)} failed: {completed.stderr.strip()[-500:]}")
     result = json.loads(completed.stdout)
+    result["variant"] = variant
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     result["command"] = " ".join(command)
     result["load_average"] = round(os.getloadavg()[1], 1)  # other jobs slow the wall time
     result["date"] = date.today().isoformat()
     return result
+
+
+def _variant(result: dict) -> str:
+    # results from before variants were named carry only the trust flag
+    return result.get("variant") or ("full" if result["trust"] else "no-trust")
 
 
 def _cell(values: dict, metric: str) -> str:
@@ -104,20 +118,20 @@ def section(results: list[dict], threads: int | None) -> str:
         "docs/recommender.md for the protocols and the hyper-parameter search.",
         "",
     ]
-    by_run: dict[tuple[str, str], dict[bool, dict]] = {}
+    by_run: dict[tuple[str, str], dict[str, dict]] = {}
     for result in results:
-        by_run.setdefault((result["dataset"], result["protocol"]), {})[result["trust"]] = result
-    for (kind, protocol), pair in by_run.items():
+        by_run.setdefault((result["dataset"], result["protocol"]), {})[_variant(result)] = result
+    for (kind, protocol), variants in by_run.items():
         metrics = METRICS[protocol]
         lines += [f"### {kind}, {protocol}", ""]
         lines.append("| model | " + " | ".join(metrics) + " | wall time |")
         lines.append("|---" * (len(metrics) + 2) + "|")
-        for trust, result in sorted(pair.items(), reverse=True):
-            name = "**sentirec**" if trust else "sentirec without trust (ablation)"
+        ordered = [variants[v] for v in VARIANTS if v in variants]
+        for result in ordered:
             cells = " | ".join(_cell(result["sentirec"], m) for m in metrics)
             wall = f"{result['wall_seconds']} s (whole run, load {result.get('load_average', '?')})"
-            lines.append(f"| {name} | {cells} | {wall} |")
-        reference = pair.get(True) or next(iter(pair.values()))
+            lines.append(f"| {VARIANTS[_variant(result)][1]} | {cells} | {wall} |")
+        reference = ordered[0]
         for name, values in reference["baselines"].items():
             cells = " | ".join(_cell(values, m) for m in metrics)
             lines.append(f"| {name} (same split) | {cells} | |")
@@ -125,7 +139,7 @@ def section(results: list[dict], threads: int | None) -> str:
             cells = " | ".join(_cell(values, m) for m in metrics)
             lines.append(f"| {name}, published | {cells} | |")
         lines += ["", "Commands:", ""]
-        lines += [f"    {result['command']}" for _, result in sorted(pair.items(), reverse=True)]
+        lines += [f"    {result['command']}" for result in ordered]
         lines += ["", f"Model config: `{json.dumps(reference['config'])}`", ""]
     lines += [RAW + json.dumps(results) + " -->", END]
     return "\n".join(lines)
@@ -141,15 +155,16 @@ def previous_results() -> list[dict]:
     return []
 
 
-def _key(result: dict) -> tuple[str, str, bool]:
-    return result["dataset"], result["protocol"], result["trust"]
+def _key(result: dict) -> tuple[str, str, str]:
+    return result["dataset"], result["protocol"], _variant(result)
 
 
 def merged(old: list[dict], new: list[dict]) -> list[dict]:
-    """``old`` with every run repeated in ``new`` replaced, in RUNS order."""
+    """``old`` with every run repeated in ``new`` replaced, in RUNS and VARIANTS order."""
     combined = {_key(r): r for r in old} | {_key(r): r for r in new}
-    order = {run: n for n, run in enumerate(RUNS + EXTRA_RUNS)}
-    return sorted(combined.values(), key=lambda r: (order[_key(r)[:2]], not r["trust"]))
+    runs = {run: n for n, run in enumerate(RUNS + EXTRA_RUNS)}
+    variants = {v: n for n, v in enumerate(VARIANTS)}
+    return sorted(combined.values(), key=lambda r: (runs[_key(r)[:2]], variants[_key(r)[2]]))
 
 
 def write(text: str) -> None:
@@ -170,14 +185,17 @@ def main() -> None:
     parser.add_argument("--extra-ranking", action="store_true", help="ranking-811 on all sets")
     parser.add_argument("--threads", type=int, help="torch threads per run")
     parser.add_argument("--only", nargs="*", help="dataset kinds to run (default: all)")
+    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
     args = parser.parse_args()
     runs = RUNS + (EXTRA_RUNS if args.extra_ranking else [])
     runs = [r for r in runs if not args.only or r[0] in args.only]
     results = []
     for kind, protocol in runs:
-        for trust in (True, False):
-            print(f"{kind} {protocol} trust={trust} ...", file=sys.stderr, flush=True)
-            results.append(run(kind, protocol, args.data, trust, args.threads))
+        for variant in args.variants:
+            if variant == "no-groups" and (kind not in GROUPED or protocol != "rating-5fold"):
+                continue
+            print(f"{kind} {protocol} {variant} ...", file=sys.stderr, flush=True)
+            results.append(run(kind, protocol, args.data, variant, args.threads))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     write(section(merged(previous_results(), results), args.threads))
     print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
