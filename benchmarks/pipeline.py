@@ -6,7 +6,8 @@ Compares, in one run on the same machine, three ways reviews reach the worker:
   save enqueues one task on commit (the app's real path);
 * ``batched``: the same number of reviews enqueued ``SCORING_BATCH_SIZE`` ids per task
   (what the sweeper, an import and a rescore do);
-* ``one per task``: one task per review, each scoring only its review (the baseline).
+* ``one per task``: one task per review, each scoring only its review (``top_up=False``;
+  the baseline).
 
 Run:  python benchmarks/pipeline.py [--reviews 3000] [--write]
 Needs PostgreSQL and Redis on 127.0.0.1 (uses database ``sentirec_bench_pipeline`` and
@@ -115,7 +116,9 @@ def run_mode(mode: str, n: int, texts: list[str]) -> dict:
             from sentirec import tasks
 
             for pk in ids:
-                tasks.score_reviews.apply_async(args=[[pk]], queue=settings.GPU_QUEUE)
+                tasks.score_reviews.apply_async(
+                    args=[[pk]], kwargs={"top_up": False}, queue=settings.GPU_QUEUE
+                )
         sent_at = dict.fromkeys(ids, start)
     end = wait_scored(ids, timeout=1800)
     lat = latencies(ids, sent_at, wall_offset)

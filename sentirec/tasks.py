@@ -13,8 +13,8 @@ from sentirec.services import scoring, stats
 
 
 @shared_task(name="sentirec.score_reviews", acks_late=True, reject_on_worker_lost=True)
-def score_reviews(review_ids: list[int], rescore: bool = False) -> int:
-    return scoring.score_reviews(review_ids, rescore=rescore).scored
+def score_reviews(review_ids: list[int], rescore: bool = False, top_up: bool = True) -> int:
+    return scoring.score_reviews(review_ids, rescore=rescore, top_up=top_up).scored
 
 
 @shared_task(name="sentirec.refresh_item_stats", acks_late=True)

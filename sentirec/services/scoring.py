@@ -38,13 +38,16 @@ def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def score_reviews(review_ids: Iterable[int], *, rescore: bool = False) -> ScoringReport:
+def score_reviews(
+    review_ids: Iterable[int], *, rescore: bool = False, top_up: bool = True
+) -> ScoringReport:
     """Score these reviews in batches, then schedule a refresh of their items' stats.
 
     Idempotent: a review already scored by the active model version is skipped (unless
     ``rescore``). Rows are locked while scored (``SKIP LOCKED``: a review another worker is
-    scoring is left to it), and a short batch is topped up with other pending reviews, so
-    a storm of one-review tasks (one per posted review) is scored in full batches.
+    scoring is left to it), and a short batch is topped up with other pending reviews
+    (unless ``top_up`` is false), so a storm of one-review tasks (one per posted review)
+    is scored in full batches.
     """
     from sentirec import engine  # imports torch: only processes that score pay for it
 
@@ -54,7 +57,8 @@ def score_reviews(review_ids: Iterable[int], *, rescore: bool = False) -> Scorin
     size = settings.SCORING_BATCH_SIZE
     for batch_ids in _batches(ids, size):
         with transaction.atomic():
-            reviews = _claim(batch_ids, current.version, rescore, top_up=size - len(batch_ids))
+            room = size - len(batch_ids) if top_up else 0
+            reviews = _claim(batch_ids, current.version, rescore, top_up=room)
             report.skipped += len(batch_ids) - sum(r.pk in set(batch_ids) for r in reviews)
             if reviews:
                 _score_batch(current, reviews, report)

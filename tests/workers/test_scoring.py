@@ -142,3 +142,13 @@ def test_scoring_invalidates_the_cached_feeds_that_read_the_author(toy_model, us
     before = cache.get(token_key(OPINIONS, user.pk))
     scoring.score_reviews([r.pk])
     assert cache.get(token_key(OPINIONS, user.pk)) not in (None, before)
+
+
+def test_a_short_batch_is_topped_up_with_pending_reviews(toy_model, make_user, item):
+    from django.db import connection
+
+    first, *others = [review(make_user(), item).pk for _ in range(4)]
+    report = scoring.score_reviews([first])
+    expected = 4 if connection.features.has_select_for_update_skip_locked else 1
+    assert report.scored == expected
+    assert scoring.score_reviews(others, top_up=False).scored == 4 - expected
