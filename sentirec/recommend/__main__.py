@@ -90,8 +90,8 @@ def _run(args: argparse.Namespace) -> str:
 
         torch.set_num_threads(args.threads)
     overrides = {name: values[0] for name, values in _assignments(args.set).items()}
-    config = replace(default_config(kind, args.protocol), seed=args.seed, **overrides)
-    config = replace(config, use_trust=not args.no_trust)
+    config = default_config(kind, args.protocol, use_trust=not args.no_trust)
+    config = replace(config, seed=args.seed, **overrides)
     data = load(args.dataset, limit=args.limit)
     progress = not args.quiet
     if args.command == "evaluate":

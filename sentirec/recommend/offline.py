@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from sentirec.recommend.baselines import BPRMF, MeanBaseline, Popularity, biased_mf
 from sentirec.recommend.datasets import SocialDataset
 from sentirec.recommend.metrics import mae, ranking_metrics, rmse, top_k
-from sentirec.recommend.social_mf import DEFAULTS, SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import DEFAULTS, WITHOUT_TRUST, SocialMF, SocialMFConfig
 from sentirec.recommend.splits import TEST, TRAIN, VALID, kfold, ratio_split_per_user
 
 PROTOCOLS = ("rating-5fold", "ranking-811")
@@ -43,11 +43,14 @@ class ProtocolError(ValueError):
     """The protocol does not apply to this dataset or is unknown (one-line message)."""
 
 
-def default_config(kind: str, protocol: str) -> SocialMFConfig:
-    """The tuned configuration for a dataset kind under a protocol."""
+def default_config(kind: str, protocol: str, use_trust: bool = True) -> SocialMFConfig:
+    """The tuned configuration for a dataset kind under a protocol, with or without the
+    trust graph."""
     config = DEFAULTS.get(kind, SocialMFConfig())
     if protocol == "ranking-811" and config.objective != "ranking":
-        return RANKING_FALLBACK
+        config = RANKING_FALLBACK
+    if not use_trust:
+        config = replace(WITHOUT_TRUST.get(kind, config), use_trust=False)
     return config
 
 
@@ -180,7 +183,7 @@ def evaluate(
     """Run ``protocol`` on ``data`` and return the JSON-ready result object."""
     if protocol not in PROTOCOLS:
         raise ProtocolError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
-    config = replace(config or default_config(data.kind, protocol), use_trust=use_trust)
+    config = replace(config or default_config(data.kind, protocol, use_trust), use_trust=use_trust)
     runner = rating_5fold if protocol == "rating-5fold" else ranking_811
     started = time.perf_counter()
     ours, baselines = runner(data, config, seed, progress)

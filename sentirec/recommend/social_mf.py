@@ -109,6 +109,14 @@ training data (``offline.tune``; the searches are listed in docs/recommender.md)
 plain ``SocialMFConfig()`` (10 factors, one chain, trust weight 0.3) was the best or
 within 0.001 of the best single-chain setting on every rating set."""
 
+WITHOUT_TRUST: dict[str, SocialMFConfig] = {
+    # validation NDCG@10 0.1934 (reg 0.1/0.3/0.5/1/3/10 x reg_exponent 0.75/1 searched);
+    # the social pull also regularises, so without it a larger reg is best
+    "lastfm": replace(DEFAULTS["lastfm"], use_trust=False, reg=0.5),
+}
+"""The no-trust ablation, re-tuned where dropping the graph changes the best setting
+(elsewhere it is the default with ``use_trust=False``)."""
+
 
 def _index(ids: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of ``ids`` in the sorted array ``known`` and a mask of those found."""
