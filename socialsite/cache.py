@@ -49,7 +49,7 @@ class FailSoftRedisCacheClient(RedisCacheClient):
     has_key = _fails_soft(lambda key: False)(RedisCacheClient.has_key)
     add = _fails_soft(lambda key, value, timeout: True)(RedisCacheClient.add)
     set = _fails_soft(lambda key, value, timeout: None)(RedisCacheClient.set)
-    set_many = _fails_soft(lambda data, timeout: list(data))(RedisCacheClient.set_many)
+    set_many = _fails_soft(lambda data, timeout: None)(RedisCacheClient.set_many)
     touch = _fails_soft(lambda key, timeout: False)(RedisCacheClient.touch)
     incr = _fails_soft(_missing_counter)(RedisCacheClient.incr)
     delete = _fails_soft(lambda key: False)(RedisCacheClient.delete)
