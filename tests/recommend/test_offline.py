@@ -10,7 +10,7 @@ import pytest
 
 from sentirec.recommend import baselines
 from sentirec.recommend.__main__ import main
-from sentirec.recommend.datasets import SocialDataset
+from sentirec.recommend.datasets import SocialDataset, load
 from sentirec.recommend.offline import ProtocolError, evaluate, tune
 from sentirec.recommend.social_mf import SocialMFConfig
 
@@ -143,3 +143,22 @@ class _no_exit:
 
     def __exit__(self, *exc):
         return False
+
+
+DATA = Path("/work/shared/data")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared datasets not present")
+@pytest.mark.parametrize(
+    "spec, protocol, metric, bar",
+    [
+        ("filmtrust:filmtrust", "rating-5fold", "rmse", 0.787),  # TrustSVD, LibRec
+        ("lastfm:lastfm-hetrec2011-2k", "ranking-811", "ndcg@10", 0.2068),  # MHCN, RecBole-GNN
+    ],
+)
+def test_defaults_meet_the_published_bars(spec, protocol, metric, bar):
+    kind, folder = spec.split(":")
+    result = evaluate(load(f"{kind}:{DATA / folder}"), protocol)
+    ours = result["sentirec"][metric]
+    assert ours < bar if metric == "rmse" else ours > bar
