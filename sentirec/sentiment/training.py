@@ -154,21 +154,28 @@ def train(
     model = build_model(config.arch, len(vocab), hparams)
     model.embedding.weight.data.copy_(torch.from_numpy(init))
     model.embedding.weight.requires_grad_(not config.freeze_embeddings)
+    train_ids = [vocab.encode(t) for t in tokens]
+    # a data-dependent start (ngram: NBSVM) is a model of its own: fine-tuning must beat it
+    fitted = bool(getattr(model, "init_from_data", lambda *_: False)(train_ids, labels))
     model.to(device)
 
-    train_ids = [vocab.encode(t) for t in tokens]
     val_ids = encode_texts(vocab, val_texts, config.max_tokens)
     targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
-    optimizer = torch.optim.Adam(
-        [p for p in model.parameters() if p.requires_grad],
-        lr=config.lr,
-        betas=config.betas,
-        weight_decay=config.weight_decay,
-    )
+    optimizer = _Optimizer(model, config)
     rng = np.random.default_rng(config.seed)
     history: list[dict] = []
     best: tuple[float, float] | None = None
     best_state, stale = copy.deepcopy(model.state_dict()), 0
+    if val_ids and fitted:
+        t0 = time.perf_counter()
+        row = {
+            "epoch": 0,
+            "lr": config.lr,
+            **_val_scores(batched_logits(model, val_ids, 256, device), val_labels),
+        }
+        best = (row["val_acc"], -row["val_loss"])
+        row["seconds"] = round(time.perf_counter() - t0, 3)
+        history.append(row)
     for epoch in range(1, config.epochs + 1):
         t0 = time.perf_counter()
         train_loss, train_acc = _run_epoch(
@@ -199,7 +206,11 @@ def train(
 
     model.load_state_dict(best_state)
     temperature = 1.0
-    metrics: dict = {"n_train": len(texts), "n_val": len(val_texts), "epochs": len(history)}
+    metrics: dict = {
+        "n_train": len(texts),
+        "n_val": len(val_texts),
+        "epochs": history[-1]["epoch"] if history else 0,
+    }
     if val_ids:
         logits = batched_logits(model, val_ids, 256, device)
         temperature = fit_temperature(logits, torch.tensor(val_labels))
@@ -221,6 +232,39 @@ def train(
     return TrainResult(bundle, history, metrics, seconds)
 
 
+class _Optimizer:
+    """Adam, plus lazy Adam (``SparseAdam``) for sparse embedding tables such as the
+    ngram model's: a dense Adam step over a million-row table would cost more than the
+    rest of the batch. Quacks like ``torch.optim.Optimizer`` for the training loop."""
+
+    def __init__(self, model: nn.Module, config: TrainConfig):
+        sparse_ids = {
+            id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding) and m.sparse
+        }
+        params = [p for p in model.parameters() if p.requires_grad]
+        dense = [p for p in params if id(p) not in sparse_ids]
+        sparse = [p for p in params if id(p) in sparse_ids]
+        self.dense_params = dense
+        self.optimizers: list[torch.optim.Optimizer] = []
+        if dense:
+            self.optimizers.append(
+                torch.optim.Adam(
+                    dense, lr=config.lr, betas=config.betas, weight_decay=config.weight_decay
+                )
+            )
+        if sparse:
+            self.optimizers.append(torch.optim.SparseAdam(sparse, lr=config.lr, betas=config.betas))
+        self.param_groups = [g for opt in self.optimizers for g in opt.param_groups]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for opt in self.optimizers:
+            opt.zero_grad(set_to_none=set_to_none)
+
+    def step(self) -> None:
+        for opt in self.optimizers:
+            opt.step()
+
+
 def _config_dict(config: TrainConfig) -> dict:
     out = asdict(config)
     out["betas"] = list(config.betas)
@@ -237,7 +281,7 @@ def _val_scores(logits: torch.Tensor, labels: Sequence[int]) -> dict:
 
 def _run_epoch(
     model: nn.Module,
-    optimizer: torch.optim.Optimizer,
+    optimizer: _Optimizer,
     ids: list[list[int]],
     labels: list[int],
     targets: torch.Tensor,
@@ -266,7 +310,7 @@ def _run_epoch(
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if config.grad_clip:
-            nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            nn.utils.clip_grad_norm_(optimizer.dense_params, config.grad_clip)
         optimizer.step()
         n = len(batch)
         total_loss += loss.item() * n
@@ -276,19 +320,61 @@ def _run_epoch(
     return total_loss / max(seen, 1), correct / max(seen, 1)
 
 
+def fit_mix(
+    member_logits: torch.Tensor,
+    lengths: torch.Tensor,
+    labels: torch.Tensor,
+    by_length: bool = True,
+    l2: float = 1e-3,
+) -> list[list[float]]:
+    """Per-member ``[a, b]`` (weight ``a + b * log(length)``) minimising validation NLL.
+
+    ``member_logits`` is (members, texts, classes). Starts from the plain average; a small
+    L2 penalty keeps the weights near it when the validation set cannot tell them apart.
+    """
+    m = member_logits.shape[0]
+    logits, labels = member_logits.detach().float(), labels.long()
+    log_len = lengths.clamp(min=1).float().log()
+    centre = float(log_len.mean()) if len(log_len) else 0.0
+    a = torch.full((m,), 1.0 / m, requires_grad=True)
+    b = torch.zeros(m, requires_grad=True)
+    params = [a, b] if by_length else [a]
+    opt = torch.optim.LBFGS(params, lr=1.0, max_iter=500, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        w = a.unsqueeze(1) + b.unsqueeze(1) * (log_len - centre).unsqueeze(0)
+        mixed = (w.unsqueeze(-1) * logits).sum(0)
+        loss = nn.functional.cross_entropy(mixed, labels) + l2 * ((a - 1.0 / m) ** 2 + b**2).sum()
+        loss.backward()
+        return loss
+
+    if len(labels):
+        opt.step(closure)
+    a_, b_ = a.detach(), b.detach()
+    return [[float(x - y * centre), float(y)] for x, y in zip(a_, b_, strict=True)]
+
+
 def combine(
-    results: Sequence[TrainResult], val_texts: Sequence[str], val_labels: Sequence[int]
+    results: Sequence[TrainResult],
+    val_texts: Sequence[str],
+    val_labels: Sequence[int],
+    mix: str = "mean",
 ) -> Bundle:
     """One ensemble bundle from models trained on the same vocabulary.
 
-    The ensemble averages its members' logits; its temperature is refitted on the
-    validation set because averaging changes how confident the logits are.
+    ``mix="mean"`` averages the members' logits; ``"weights"`` fits one weight per member
+    and ``"length"`` a weight that moves with log(text length) (:func:`fit_mix`), both on
+    the validation set. The temperature is refitted there too, because mixing changes how
+    confident the logits are.
     """
+    if mix not in ("mean", "weights", "length"):
+        raise ValueError(f"mix must be 'mean', 'weights' or 'length', not {mix!r}")
     bundles = [r.bundle for r in results]
     first = bundles[0]
     if any(b.vocab.itos != first.vocab.itos for b in bundles[1:]):
         raise ValueError("ensemble members must share one vocabulary (same data and min_freq)")
-    hparams = {"members": [{"arch": b.arch, "hparams": b.hparams} for b in bundles]}
+    hparams: dict = {"members": [{"arch": b.arch, "hparams": b.hparams} for b in bundles]}
     state = {f"members.{i}.{k}": v for i, b in enumerate(bundles) for k, v in b.state_dict.items()}
     members = [
         {
@@ -299,22 +385,31 @@ def combine(
         }
         for b, r in zip(bundles, results, strict=True)
     ]
+    config = {**first.config, "arch": "ensemble", "mix": mix}
+    config["max_tokens"] = max(int(b.config.get("max_tokens", 256)) for b in bundles)
     bundle = Bundle(
         arch="ensemble",
         hparams=hparams,
         vocab=first.vocab,
         state_dict=state,
-        config={**first.config, "arch": "ensemble"},
+        config=config,
         metrics={"members": members, "train_seconds": round(sum(r.seconds for r in results), 2)},
         data_hash=first.data_hash,
     )
     if val_texts:
         device = resolve_device(first.config.get("device"))
+        y = torch.tensor(list(val_labels))
+        ids = encode_texts(first.vocab, val_texts, bundle.max_tokens)
+        if mix != "mean":
+            model = bundle.build_model().to(device)
+            per_member = torch.stack(
+                [batched_logits(member, ids, 256, device) for member in model.members]
+            )
+            lengths = torch.tensor([len(s) for s in ids])
+            hparams["mix"] = fit_mix(per_member, lengths, y, by_length=mix == "length")
         model = bundle.build_model().to(device)
-        logits = batched_logits(
-            model, encode_texts(first.vocab, val_texts, bundle.max_tokens), 256, device
-        )
-        bundle.temperature = fit_temperature(logits, torch.tensor(list(val_labels)))
+        logits = batched_logits(model, ids, 256, device)
+        bundle.temperature = fit_temperature(logits, y)
         scores = classification_metrics(list(val_labels), logits.argmax(1).tolist())
         bundle.metrics.update({f"val_{k}": v for k, v in scores.items()})
     return bundle

@@ -75,6 +75,7 @@ SMALL_HPARAMS = {
     "lstm": {"hidden": 16},
     "rnn": {"hidden": 16},
     "seqcnn": {"hidden": 16, "filters": 16},
+    "ngram": {"buckets": 1024},
 }
 
 

@@ -17,8 +17,8 @@ def _batch():
     return ids, (ids != 0).sum(1)
 
 
-def test_registry_has_the_five_architectures():
-    assert set(ARCHITECTURES) == {"mlp", "cnn", "lstm", "rnn", "seqcnn"}
+def test_registry_has_the_six_architectures():
+    assert set(ARCHITECTURES) == {"mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram"}
 
 
 def test_logits_shape_and_padding_does_not_change_result(model):
@@ -56,3 +56,50 @@ def test_unknown_architecture_and_bad_cell():
     with pytest.raises(ValueError, match="cell"):
         build_model("rnn", 10, {"cell": "lstm"})
     assert build_model("rnn", 10, {"cell": "elman"}) is not None
+
+
+def test_ngram_counts_each_distinct_feature_once():
+    model = build_model("ngram", 30, {"embed_dim": 8, "buckets": 64, "ngrams": 3})
+    ids = torch.tensor([[4, 4, 4, 4, 0], [5, 6, 5, 6, 7]])
+    feats, weight = model.features(ids, (ids != 0).sum(1))
+    # row 0: unigram "4", bigram "4 4", trigram "4 4 4"; row 1: 3 + 3 + 3 distinct n-grams
+    assert (weight[0] > 0).sum() == 3 and (weight[1] > 0).sum() == 9
+    torch.testing.assert_close((weight**2).sum(1), torch.ones(2))  # sqrt norm: unit length
+    assert feats[0, 0] == 4 and feats[weight > 0].max() < model.table.num_embeddings
+
+
+def test_ngram_token_weights_follow_the_ngram_weights():
+    model = build_model("ngram", 30, {"embed_dim": 8, "buckets": 64, "dense": False}).eval()
+    with torch.no_grad():
+        model.table.weight[7] = torch.tensor([-2.0, 2.0])  # token 7 is strongly positive
+    ids = torch.tensor([[5, 7, 6, 0]])
+    logits, weights = model.token_weights(ids, torch.tensor([3]))
+    assert logits.argmax(1).item() == 1
+    assert weights[0].argmax().item() == 1 and weights[0, 3] == 0
+
+
+def test_ngram_rejects_bad_settings():
+    with pytest.raises(ValueError, match="order"):
+        build_model("ngram", 10, {"ngrams": 4})
+    with pytest.raises(ValueError, match="norm"):
+        build_model("ngram", 10, {"norm": "l1"})
+    with pytest.raises(ValueError, match="fit"):
+        build_model("ngram", 10, {"fit": "svm"})
+
+
+def test_ensemble_mix_weights_members_by_length():
+    members = [
+        {"arch": "mlp", "hparams": {"embed_dim": 8}},
+        {"arch": "cnn", "hparams": {"embed_dim": 8}},
+    ]
+    mix = [[1.0, 0.0], [0.0, 1.0]]  # member 0 always, member 1 times log(length)
+    model = build_model("ensemble", 30, {"members": members, "mix": mix}).eval()
+    ids, lengths = _batch()
+    a, b = model.members[0](ids, lengths), model.members[1](ids, lengths)
+    expected = a + lengths.float().log().unsqueeze(1) * b
+    torch.testing.assert_close(model(ids, lengths), expected)
+    logits, weights = model.token_weights(ids, lengths)
+    torch.testing.assert_close(logits, expected)
+    torch.testing.assert_close(weights.sum(1), torch.ones(3), atol=1e-4, rtol=1e-4)
+    with pytest.raises(ValueError, match="mix"):
+        build_model("ensemble", 30, {"members": members, "mix": [[1.0, 0.0]]})

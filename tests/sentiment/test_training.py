@@ -7,7 +7,7 @@ from sentirec.sentiment.embeddings import embedding_matrix, load_glove_text
 from sentirec.sentiment.evaluation import evaluate
 from sentirec.sentiment.predictor import Predictor
 from sentirec.sentiment.text import Vocabulary
-from sentirec.sentiment.training import TrainConfig, combine, train
+from sentirec.sentiment.training import TrainConfig, combine, fit_mix, train
 
 from .conftest import SHARED_DATA, fast_config
 
@@ -18,7 +18,7 @@ def test_every_architecture_learns_the_cues(arch, corpus, heldout):
     scores = evaluate(result.bundle, *heldout)
     assert scores["accuracy"] >= 0.85, scores
     assert result.history and {"train_loss", "val_loss", "train_acc", "val_acc"} <= set(
-        result.history[0]
+        result.history[-1]
     )
 
 
@@ -105,6 +105,57 @@ def test_combine_makes_one_calibrated_ensemble_bundle(corpus, heldout):
     loaded = load_bundle(bundle.to_bytes())
     (p,) = Predictor(loaded).predict(["superb and fun"])
     assert p.label == "positive" and p.highlights
+
+
+def test_ngram_starts_from_nbsvm_and_round_trips(corpus, heldout):
+    """The NBSVM fit alone (no epoch of fine-tuning) already reads the cues."""
+    start = train(*corpus, fast_config("ngram", epochs=0), *heldout, progress=False)
+    assert [row["epoch"] for row in start.history] == [0]
+    assert start.history[0]["val_acc"] >= 0.9, start.history
+    tuned = train(*corpus, fast_config("ngram", epochs=2), *heldout, progress=False)
+    assert tuned.history[0]["epoch"] == 0 and len(tuned.history) == 3
+    assert evaluate(tuned.bundle, *heldout)["accuracy"] >= 0.9
+    loaded = load_bundle(tuned.bundle.to_bytes())
+    texts = [*heldout[0][:50], "superb and fun", ""]
+    fresh = Predictor(load_bundle(loaded.to_bytes())).predict(texts)
+    assert Predictor(loaded).predict(texts) == fresh
+    assert any(word == "superb" for word, _ in fresh[-2].highlights)
+    none = train(*corpus, fast_config("ngram", epochs=1, hparams={"fit": "none"}), progress=False)
+    assert none.history[0]["epoch"] == 1  # nothing to start from: no epoch 0 row
+
+
+def test_fit_mix_trusts_the_member_that_is_right_for_each_length():
+    torch.manual_seed(0)
+    n = 400
+    labels = torch.randint(0, 2, (n,))
+    lengths = torch.where(torch.arange(n) < n // 2, 5, 300)
+    signal = torch.stack([-(2 * labels - 1.0), 2 * labels - 1.0], 1) * 2
+    noise = torch.randn(2, n, 2) * 2
+    short_good = torch.where((lengths < 50).unsqueeze(1), signal, 0) + noise[0]
+    long_good = torch.where((lengths >= 50).unsqueeze(1), signal, 0) + noise[1]
+    logits = torch.stack([short_good, long_good])
+    mix = torch.tensor(fit_mix(logits, lengths, labels))
+    w = mix[:, :1] + mix[:, 1:] * lengths.float().log().unsqueeze(0)
+    assert w[0, 0] > w[1, 0] and w[1, -1] > w[0, -1]
+    fixed = torch.tensor(fit_mix(logits, lengths, labels, by_length=False))
+    assert fixed[:, 1].abs().max() == 0
+
+
+def test_combine_with_length_mix_round_trips(corpus, heldout):
+    texts, labels = corpus
+    results = [
+        train(texts, labels, fast_config(arch, epochs=1), *heldout, progress=False)
+        for arch in ("ngram", "cnn")
+    ]
+    bundle = combine(results, *heldout, mix="length")
+    assert len(bundle.hparams["mix"]) == 2 and bundle.config["mix"] == "length"
+    assert bundle.metrics["val_accuracy"] >= 0.85
+    loaded = load_bundle(bundle.to_bytes())
+    assert loaded.hparams["mix"] == bundle.hparams["mix"]
+    again = load_bundle(loaded.to_bytes())
+    assert Predictor(loaded).predict(heldout[0][:40]) == Predictor(again).predict(heldout[0][:40])
+    with pytest.raises(ValueError, match="mix"):
+        combine(results, *heldout, mix="median")
 
 
 def test_combine_rejects_different_vocabularies(corpus, heldout):
