@@ -49,8 +49,14 @@ def _recommender_options(value: Any) -> bool:
     return True
 
 
+#: What ``RETRAIN_ARCH`` may name: the keys of ``sentirec.sentiment.architectures.ARCHITECTURES``,
+#: written out because that module imports torch and checks run in web processes (a test
+#: keeps the two lists equal).
+ARCHITECTURES = ("mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram")
+
+
 def _architecture(value: Any) -> bool:
-    return value in {"mlp", "cnn", "lstm", "rnn", "seqcnn"}
+    return value in ARCHITECTURES
 
 
 # key -> (predicate, what a valid value looks like)
@@ -70,7 +76,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         _data_specs,
         'a list of "KIND:PATH" strings, e.g. ["sst2:/data/train.tsv"]',
     ),
-    "RETRAIN_ARCH": (_architecture, 'one of "mlp", "cnn", "lstm", "rnn", "seqcnn"'),
+    "RETRAIN_ARCH": (_architecture, "one of " + ", ".join(f'"{name}"' for name in ARCHITECTURES)),
     "RETRAIN_OPTIONS": (
         lambda v: isinstance(v, dict),
         'a dict of training options, e.g. {"epochs": 5}',

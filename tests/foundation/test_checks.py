@@ -2,7 +2,7 @@
 
 import pytest
 
-from sentirec.checks import RULES, check_settings
+from sentirec.checks import ARCHITECTURES, RULES, check_settings
 from sentirec.conf import DEFAULTS
 from sentirec.conf import settings as sentirec_settings
 
@@ -17,6 +17,15 @@ def test_every_setting_has_a_rule():
 
 def test_defaults_pass():
     assert check_settings() == []
+
+
+def test_retrain_arch_accepts_every_architecture_the_engine_builds(settings):
+    from sentirec.sentiment.architectures import ARCHITECTURES as BUILT  # imports torch
+
+    assert set(ARCHITECTURES) == set(BUILT)
+    for name in BUILT:
+        settings.SENTIREC = {"RETRAIN_ARCH": name}
+        assert check_settings() == [], name
 
 
 @pytest.mark.parametrize(
