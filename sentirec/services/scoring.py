@@ -207,9 +207,21 @@ def enqueue_scoring(review_ids: Sequence[int], *, rescore: bool = False) -> int:
 
 
 def enqueue_all_reviews() -> int:
-    """Enqueue every review; those already scored by the active model are skipped by the
-    task, so after a promotion this rescores exactly the reviews the old model scored."""
-    return enqueue_scoring(list(Review.objects.order_by("pk").values_list("pk", flat=True)))
+    """Enqueue every review, reading ``RESCORE_BATCH_SIZE`` ids per query (a promotion on a
+    big site never holds every id at once); those already scored by the active model are
+    skipped by the task, so after a promotion this rescores exactly the reviews the old
+    model scored. Stops at the first broker failure, like :func:`enqueue_scoring`."""
+    ids = Review.objects.order_by("pk").values_list("pk", flat=True)
+    sent, after = 0, 0
+    while True:
+        chunk = list(ids.filter(pk__gt=after)[: settings.RESCORE_BATCH_SIZE])
+        if not chunk:
+            return sent
+        queued = enqueue_scoring(chunk)
+        sent += queued
+        if queued < len(chunk):
+            return sent
+        after = chunk[-1]
 
 
 def enqueue_pending_reviews() -> int:

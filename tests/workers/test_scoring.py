@@ -152,3 +152,19 @@ def test_a_short_batch_is_topped_up_with_pending_reviews(toy_model, make_user, i
     expected = 4 if connection.features.has_select_for_update_skip_locked else 1
     assert report.scored == expected
     assert scoring.score_reviews(others, top_up=False).scored == 4 - expected
+
+
+def test_the_rescore_fan_out_reads_rescore_batch_size_ids_per_query(
+    make_user, item, settings, monkeypatch, django_assert_num_queries
+):
+    settings.SENTIREC = {"RESCORE_BATCH_SIZE": 3, "SCORING_BATCH_SIZE": 2}
+    ids = [review(make_user(), item).pk for _ in range(7)]
+    sent = []
+    monkeypatch.setattr(scoring, "enqueue", lambda task, args, queue: sent.append(args[0]) or True)
+
+    with django_assert_num_queries(4):  # three chunks of ids, then an empty one
+        assert scoring.enqueue_all_reviews() == 7
+
+    assert sent == [ids[0:2], ids[2:3], ids[3:5], ids[5:6], ids[6:7]]
+    monkeypatch.setattr(scoring, "enqueue", lambda task, args, queue: len(args[0]) == 2)
+    assert scoring.enqueue_all_reviews() == 2  # the broker failed: the sweeper does the rest
