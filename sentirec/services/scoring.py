@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from sentirec.conf import settings
@@ -161,21 +162,20 @@ def _score_update_sql() -> str:
 
 
 def _record_failure(reviews: list[Review], reason: str) -> None:
-    """Count the attempt; after ``SCORING_MAX_ATTEMPTS`` the review is marked failed."""
-    now = timezone.now()
-    for review in Review.objects.filter(pk__in=[r.pk for r in reviews]):
-        attempts = review.sentiment_attempts + 1
-        status = (
-            SentimentStatus.FAILED
-            if attempts >= settings.SCORING_MAX_ATTEMPTS
-            else SentimentStatus.PENDING
-        )
-        Review.objects.filter(pk=review.pk).update(
-            sentiment_attempts=attempts,
-            sentiment_status=status,
-            sentiment_failure_reason=reason[:2000],
-            sentiment_attempted_at=now,
-        )
+    """Count the attempt; after ``SCORING_MAX_ATTEMPTS`` the review is marked failed (one
+    UPDATE: its right-hand sides read each row's attempts before the increment)."""
+    Review.objects.filter(pk__in=[r.pk for r in reviews]).update(
+        sentiment_attempts=F("sentiment_attempts") + 1,
+        sentiment_status=Case(
+            When(
+                sentiment_attempts__gte=settings.SCORING_MAX_ATTEMPTS - 1,
+                then=Value(SentimentStatus.FAILED),
+            ),
+            default=Value(SentimentStatus.PENDING),
+        ),
+        sentiment_failure_reason=reason[:2000],
+        sentiment_attempted_at=timezone.now(),
+    )
 
 
 def due_for_scoring(now=None) -> list[int]:
