@@ -57,10 +57,11 @@ def score_reviews(
     ids = sorted(set(review_ids))
     size = settings.SCORING_BATCH_SIZE
     for batch_ids in _batches(ids, size):
+        wanted = set(batch_ids)
         with transaction.atomic():
             room = size - len(batch_ids) if top_up else 0
             reviews = _claim(batch_ids, current.version, rescore, top_up=room)
-            report.skipped += len(batch_ids) - sum(r.pk in set(batch_ids) for r in reviews)
+            report.skipped += len(wanted) - sum(r.pk in wanted for r in reviews)
             if reviews:
                 _score_batch(current, reviews, report)
     schedule_refresh(report.item_ids)
