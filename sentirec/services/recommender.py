@@ -22,7 +22,6 @@ from django.utils import timezone
 from sentirec.conf import settings
 from sentirec.models import Follow, PreferenceModel, Rating, Review, SentimentStatus
 from sentirec.recommend import serving
-from sentirec.recommend.metrics import rmse
 from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
 
 LOCK_KEY = "sentirec:train-recommender-lock"
@@ -99,6 +98,10 @@ def train_recommender(
 
 
 def _train(options: dict, make_active: bool, progress: bool) -> PreferenceModel:
+    # scipy.sparse, which metrics imports, stays out of the web processes that import
+    # this module for activate() (the admin).
+    from sentirec.recommend.metrics import rmse
+
     data = training_data()
     if not data.users.size:
         raise RecommenderError("Nothing to learn from yet: no ratings and no scored reviews.")
