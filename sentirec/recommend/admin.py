@@ -19,10 +19,11 @@ from sentirec.models import PreferenceModel
 from sentirec.queueing import enqueue
 from sentirec.recommend.feed import feed
 from sentirec.services.recommender import activate
+from sentirec.views.feed import page_number
 
 
-def _number(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+def _user_id(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
 
 
 @admin.register(PreferenceModel)
@@ -79,11 +80,11 @@ class PreferenceModelAdmin(admin.ModelAdmin):
     def feed_preview(self, request: HttpRequest) -> HttpResponse:
         """``?user=<id>&page=<n>``: that user's feed page as the site would show it."""
         raw = request.GET.get("user", "").strip()
-        user_id = _number(raw)
+        user_id = _user_id(raw)
         person = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         page = None
         if person is not None:
-            page = feed(person, page=_number(request.GET.get("page")) or 1)
+            page = feed(person, page=page_number(request.GET.get("page")))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Feed preview: {person}" if person else "Feed preview",
