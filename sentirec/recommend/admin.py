@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -78,7 +79,10 @@ class PreferenceModelAdmin(admin.ModelAdmin):
         ]
 
     def feed_preview(self, request: HttpRequest) -> HttpResponse:
-        """``?user=<id>&page=<n>``: that user's feed page as the site would show it."""
+        """``?user=<id>&page=<n>``: that user's feed page as the site would show it, for staff
+        who may view preference models (``admin_view`` alone lets in any staff account)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         raw = request.GET.get("user", "").strip()
         user_id = _user_id(raw)
         person = get_user_model().objects.filter(pk=user_id).first() if user_id else None

@@ -43,6 +43,17 @@ def test_preview_is_for_staff_only(client, user, loved):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+def test_preview_needs_the_view_permission_not_only_staff(client, make_user, user, loved):
+    from django.contrib.auth.models import Permission
+
+    clerk = make_user("clerk", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse(PREVIEW), {"user": user.pk}).status_code == 403
+
+    clerk.user_permissions.add(Permission.objects.get(codename="view_preferencemodel"))
+    assert client.get(reverse(PREVIEW), {"user": user.pk}).status_code == 200
+
+
 def test_models_are_listed_and_one_can_be_activated(staff_client, commits):
     older = PreferenceModel.objects.create(version="a", file="a.npz", is_active=True)
     newer = PreferenceModel.objects.create(version="b", file="b.npz")
