@@ -9,8 +9,6 @@ from django.utils.deconstruct import deconstructible
 
 from sentirec.conf import settings
 
-MIN_STARS = Decimal("0.5")
-MAX_STARS = Decimal("5")
 #: Every value a star rating may take: 0.5 to 5 in half steps.
 STAR_VALUES = tuple(Decimal(n) / 2 for n in range(1, 11))
 

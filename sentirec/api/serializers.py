@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
 from sentirec.conf import item_model, settings
-from sentirec.models import Follow, Interaction, Item, ItemStats, Rating, Review, SentimentModel
+from sentirec.models import Follow, Item, ItemStats, Rating, Review, SentimentModel
 from sentirec.recommend.feed import MAX_PAGE_SIZE
 from sentirec.views.feed import MAX_PAGE
 
@@ -128,15 +128,6 @@ class FollowSerializer(serializers.ModelSerializer):
         if attrs["follower"] == attrs["followee"]:
             raise serializers.ValidationError({"followee": "You cannot follow yourself."})
         return attrs
-
-
-class InteractionSerializer(serializers.ModelSerializer):
-    user = serializers.HiddenField(default=serializers.CurrentUserDefault())
-
-    class Meta:
-        model = Interaction
-        fields = ["id", "user", "item", "kind", "weight", "created"]
-        read_only_fields = ["created"]
 
 
 class SentimentModelSerializer(serializers.ModelSerializer):
