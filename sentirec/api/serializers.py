@@ -18,6 +18,10 @@ User = get_user_model()
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
+    #: ``USERNAME_FIELD``'s value, as the pages and filters use it: a custom user model
+    #: need not have a ``username`` field.
+    username = serializers.CharField(source="get_username", read_only=True)
+
     class Meta:
         model = User
         fields = ["id", "username"]
