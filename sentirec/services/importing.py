@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -155,13 +156,19 @@ def _item_values(data: social.SocialDataset, raw: int, category: int | None) -> 
 def _category_name(data: social.SocialDataset, category: int) -> str:
     if data.kind == "ciaodvd" and 1 <= category <= len(CIAODVD_GENRES):
         return CIAODVD_GENRES[category - 1]
-    catalog = data.path / "catalog_ciao.txt"
-    if data.kind == "ciao" and catalog.is_file():
-        names = dict(
-            line.split(" ", 1) for line in catalog.read_text("latin-1").splitlines() if " " in line
-        )
-        return names.get(str(category), str(category)).strip()
+    if data.kind == "ciao":
+        return _ciao_catalog(data.path).get(str(category), str(category)).strip()
     return str(category)
+
+
+@cache
+def _ciao_catalog(folder: Path) -> dict[str, str]:
+    """Ciao's category id -> name, read once per folder (not once per item)."""
+    catalog = folder / "catalog_ciao.txt"
+    if not catalog.is_file():
+        return {}
+    lines = catalog.read_text("latin-1").splitlines()
+    return dict(line.split(" ", 1) for line in lines if " " in line)
 
 
 def _import_social(data: social.SocialDataset, writer: Writer) -> set[int]:
