@@ -318,7 +318,7 @@ def items_with_stats(item_ids: Iterable[int]) -> dict[int, Model]:
     return {
         item.pk: item
         for item in item_model()
-        .objects.filter(pk__in=ids)
+        ._default_manager.filter(pk__in=ids)
         .select_related("sentirec_stats")
         .order_by()
     }
