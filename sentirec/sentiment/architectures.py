@@ -262,6 +262,8 @@ class NGramBag(SentimentModel):
         nn.init.zeros_(self.table.weight)
         self.bias = nn.Parameter(torch.zeros(self.num_classes))
         self.dense = nn.Linear(embed_dim, self.num_classes, bias=False) if dense else None
+        if self.dense is not None:  # starts silent, so the NBSVM start is exactly NBSVM
+            nn.init.zeros_(self.dense.weight)
 
     def features(self, ids: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
         """(batch, n * time) feature ids and weights; n-gram ``k`` of a row starts at

@@ -106,25 +106,30 @@ class Token(NamedTuple):
     end: int
 
 
+_new_token = tuple.__new__  # Token(...) without the namedtuple's Python-level __new__
+
+
 def tokenize_spans(text: str) -> list[Token]:
     """Split ``text`` into lower-case tokens with their character spans in ``text``."""
     if "<" in text:
         text = _MARKUP_RE.sub(lambda m: " " * len(m.group()), text)
     tokens: list[Token] = []
+    append = tokens.append
     for match in _TOKEN_RE.finditer(text):
-        start, end, raw = match.start(), match.end(), match.group()
+        raw = match.group()
+        start, end = match.span()
         kind = match.lastgroup
         if kind == "word":
             if "'" in raw or "’" in raw:
                 tokens.extend(_split_clitic(raw.lower(), start))
             else:
-                tokens.append(Token(raw.lower(), start, end))
+                append(_new_token(Token, (raw.lower(), start, end)))
         elif kind == "punct":
-            tokens.append(Token(raw[:3] if raw[0] in "!?." else raw, start, end))
+            append(_new_token(Token, (raw[:3] if raw[0] in "!?." else raw, start, end)))
         elif kind == "emoticon":
-            tokens.append(Token(EMOTICON_WORDS.get(raw.lower(), raw.lower()), start, end))
+            append(Token(EMOTICON_WORDS.get(raw.lower(), raw.lower()), start, end))
         else:
-            tokens.append(Token(EMOJI_WORDS.get(raw[0], raw), start, end))
+            append(Token(EMOJI_WORDS.get(raw[0], raw), start, end))
     return _merge_ptb_quotes(tokens) if "`" in text or "''" in text else tokens
 
 

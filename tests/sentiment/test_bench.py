@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from sentirec.sentiment.bench import END, START, run_bench, write_section
+from sentirec.sentiment.bench import END, START, refresh_shipped, run_bench, write_section
 from sentirec.sentiment.cli import main
 from sentirec.sentiment.corpora import load_corpora
 
@@ -100,8 +100,27 @@ def test_rebuild_command(data_root, tmp_path, capsys):
         == 0
     )
     report = json.loads(capsys.readouterr().out)
-    assert report["version"].startswith("cnn-") and "accuracy_uci" in report
+    assert report["version"].startswith("ensemble-") and "accuracy_uci" in report
     assert out.exists()
+
+
+def test_shipped_only_replaces_just_the_shipped_rows(data_root, tmp_path, bundle_file):
+    docs = tmp_path / "docs" / "benchmarks.md"
+    docs.parent.mkdir()
+    figure = "![accuracy vs throughput](img/sentiment-accuracy-vs-throughput.png)"
+    docs.write_text("# Benchmarks\n\n## Feed\nfeed numbers\n")
+    write_section(docs, f"| cnn | keep me |\n\n### Shipped model `old`\n\nold rows\n\n{figure}\n")
+    scores = refresh_shipped(data_root, docs, bundle_file)
+    text = docs.read_text()
+    assert "keep me" in text and "feed numbers" in text and "old rows" not in text
+    assert f"### Shipped model `{scores['version']}` (cnn)" in text
+    assert text.count("### Shipped model") == 1 and text.count(figure) == 1
+    assert "| sst2-sentences |" in text and "--shipped-only" in text
+    assert (docs.parent / "img" / "sentiment-shipped-confusion.png").exists()
+    write_section(docs, "no shipped rows yet")
+    refresh_shipped(data_root, docs, bundle_file)
+    assert "no shipped rows yet" in docs.read_text()
+    assert docs.read_text().count("### Shipped model") == 1
 
 
 def test_rebuild_and_bench_reject_a_missing_data_root(tmp_path, capsys):
