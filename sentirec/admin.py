@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from sentirec import tasks
-from sentirec.conf import settings
+from sentirec.conf import item_model, settings
 from sentirec.models import (
     Follow,
     Interaction,
@@ -29,6 +29,7 @@ from sentirec.models import (
 from sentirec.queueing import enqueue
 from sentirec.services import registry
 from sentirec.services.scoring import enqueue_scoring
+from sentirec.views import catalog
 
 SENTIMENT_FIELDS = (
     "sentiment_status",
@@ -48,6 +49,9 @@ SENTIMENT_FIELDS = (
 # fall back to a raw-id widget, which is just as fast on big tables.
 ITEM_AUTOCOMPLETE = () if Item._meta.swapped else ("item",)
 ITEM_RAW_ID = ("item",) if Item._meta.swapped else ()
+#: Searches find an item by its first text field: ``title`` on sentirec.Item, whatever a
+#: swapped-in item model has (it need not have a ``title``).
+ITEM_SEARCH = tuple(f"item__{name}" for name in catalog.search_fields(item_model())[:1])
 
 
 class FastChangeList(admin.ModelAdmin):
@@ -89,7 +93,7 @@ class ItemAdmin(FastChangeList):
 class RatingAdmin(FastChangeList):
     list_display = ("user", "item", "stars", "updated")
     list_filter = ("stars",)
-    search_fields = ("user__username", "item__title")
+    search_fields = ("user__username", *ITEM_SEARCH)
     autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
     raw_id_fields = ITEM_RAW_ID
     list_select_related = ("user", "item")
@@ -115,7 +119,7 @@ class ReviewAdmin(FastChangeList):
         "stars",
         StarsDisagreeFilter,
     )
-    search_fields = ("text", "title", "user__username", "item__title")
+    search_fields = ("text", "title", "user__username", *ITEM_SEARCH)
     autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
     raw_id_fields = ITEM_RAW_ID
     list_select_related = ("user", "item")
@@ -159,7 +163,7 @@ class FollowAdmin(FastChangeList):
 class InteractionAdmin(FastChangeList):
     list_display = ("user", "kind", "item", "weight", "created")
     list_filter = ("kind",)
-    search_fields = ("user__username", "item__title")
+    search_fields = ("user__username", *ITEM_SEARCH)
     autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
     raw_id_fields = ITEM_RAW_ID
     list_select_related = ("user", "item")
@@ -278,7 +282,7 @@ class ItemStatsAdmin(FastChangeList):
         "weighted_score",
         "updated",
     )
-    search_fields = ("item__title",)
+    search_fields = ITEM_SEARCH
     list_select_related = ("item",)
     ordering = ("-weighted_score",)
 

@@ -106,6 +106,12 @@ Rating.objects.create(user=user, item=item, stars=4)
 review = Review.objects.create(user=user, item=item, text="Works in any site.")
 print("FK", Review._meta.get_field("item").related_model._meta.label)
 print("STATUS", review.sentiment_status)
+staff = get_user_model().objects.create_superuser("host-admin", password="x-long-pass-phrase")
+client = Client()
+client.force_login(staff)
+for model in ("review", "rating", "itemstats"):
+    found = client.get(f"/admin/sentirec/{{model}}/", {{"q": "Kettle"}})
+    print("ADMIN-SEARCH", model, found.status_code, found.content.count(b"Kettle") > 0)
 """
 
 
@@ -152,6 +158,8 @@ def test_minimal_host_migrates_checks_and_stores_reviews(tmp_path):
     out = run(tmp_path, "minihost", "script.py").stdout
     assert "FK sentirec.Item" in out
     assert "STATUS pending" in out
+    for model in ("review", "rating", "itemstats"):
+        assert f"ADMIN-SEARCH {model} 200 True" in out
 
 
 def test_host_with_its_own_item_model(tmp_path):
@@ -170,6 +178,8 @@ def test_host_with_its_own_item_model(tmp_path):
     write(tmp_path / "script.py", SCRIPT.format(item_kwargs='{"name": "Kettle", "sku": "K-1"}'))
     out = run(tmp_path, "shophost", "script.py").stdout
     assert "FK shop.Product" in out
+    for model in ("review", "rating", "itemstats"):  # found by the product's name
+        assert f"ADMIN-SEARCH {model} 200 True" in out
     tables = run(
         tmp_path,
         "shophost",
