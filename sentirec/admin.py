@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from sentirec import tasks
+from sentirec.api.filters import username_field
 from sentirec.conf import item_model, settings
 from sentirec.models import (
     Follow,
@@ -93,7 +94,7 @@ class ItemAdmin(FastChangeList):
 class RatingAdmin(FastChangeList):
     list_display = ("user", "item", "stars", "updated")
     list_filter = ("stars",)
-    search_fields = ("user__username", *ITEM_SEARCH)
+    search_fields = (username_field("user"), *ITEM_SEARCH)
     autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
     raw_id_fields = ITEM_RAW_ID
     list_select_related = ("user", "item")
@@ -119,7 +120,7 @@ class ReviewAdmin(FastChangeList):
         "stars",
         StarsDisagreeFilter,
     )
-    search_fields = ("text", "title", "user__username", *ITEM_SEARCH)
+    search_fields = ("text", "title", username_field("user"), *ITEM_SEARCH)
     autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
     raw_id_fields = ITEM_RAW_ID
     list_select_related = ("user", "item")
@@ -154,7 +155,7 @@ class ReviewAdmin(FastChangeList):
 @admin.register(Follow)
 class FollowAdmin(FastChangeList):
     list_display = ("follower", "followee", "created")
-    search_fields = ("follower__username", "followee__username")
+    search_fields = (username_field("follower"), username_field("followee"))
     autocomplete_fields = ("follower", "followee")
     list_select_related = ("follower", "followee")
 
@@ -163,7 +164,7 @@ class FollowAdmin(FastChangeList):
 class InteractionAdmin(FastChangeList):
     list_display = ("user", "kind", "item", "weight", "created")
     list_filter = ("kind",)
-    search_fields = ("user__username", *ITEM_SEARCH)
+    search_fields = (username_field("user"), *ITEM_SEARCH)
     autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
     raw_id_fields = ITEM_RAW_ID
     list_select_related = ("user", "item")
