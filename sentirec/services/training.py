@@ -1,8 +1,9 @@
 """Retraining: base data plus the site's own reviews, a fixed validation set, a quality gate.
 
-``retrain`` is the one way to retrain: the admin action, the management command, the
-beat schedule and the API all call it. A lock in the cache (Redis in production) stops
-two retrains from running at once.
+``retrain`` is the one way to retrain: the admin action and the beat schedule (through
+the ``sentirec.retrain`` task) and the management command all call it; the API has no
+retrain endpoint. A lock in the cache (Redis in production) stops two retrains from
+running at once.
 """
 
 from __future__ import annotations
