@@ -122,3 +122,16 @@ def test_predictions_are_rate_limited(api, fake_engine, settings):
     throttled = api.post(URL, {"texts": ["great"]}, format="json").json()
     assert throttled["code"] == "throttled" and "throttled" in throttled["detail"]
     assert len(fake_engine.calls) == 3
+
+
+def test_the_real_engine_answers_through_the_task(api, toy_model):
+    """The same round trip with the active registered model, not the stand-in."""
+    texts = ["the kettle is great and perfect", "the phone is awful and broken"]
+    response = api.post(URL, {"texts": texts}, format="json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["label"] for r in results] == ["positive", "negative"]
+    for text, result in zip(texts, results, strict=True):
+        assert -1 <= result["score"] <= 1 and 0.5 <= result["confidence"] <= 1
+        words = [h["word"] for h in result["highlights"]]
+        assert words and all(word in text for word in words)
