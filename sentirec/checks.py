@@ -78,8 +78,8 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "RETRAIN_ARCH": (_architecture, "one of " + ", ".join(f'"{name}"' for name in ARCHITECTURES)),
     "RETRAIN_OPTIONS": (
-        lambda v: isinstance(v, dict),
-        'a dict of training options, e.g. {"epochs": 5}',
+        lambda v: isinstance(v, dict) and "arch" not in v,
+        'a dict of training options, e.g. {"epochs": 5} (the architecture goes in RETRAIN_ARCH)',
     ),
     "RETRAIN_VALIDATION_DATA": (_data_specs, 'a list of "KIND:PATH" strings'),
     "RETRAIN_INTERVAL_HOURS": (_non_negative_number, "hours between retrains; 0 disables, e.g. 24"),

@@ -18,9 +18,9 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import close_old_connections, connection
 
+from sentirec import engine
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentLabel, SentimentModel
-from sentirec.sentiment.bundle import default_bundle_path, load_bundle
 from sentirec.sentiment.datasets import load_spec
 from sentirec.sentiment.evaluation import evaluate
 from sentirec.sentiment.training import TrainConfig, train
@@ -102,15 +102,6 @@ def training_data() -> tuple[list[tuple[str, int]], list[tuple[str, int]], dict]
     return train_rows, validation, summary
 
 
-def active_bundle():
-    """The bundle of the active model, or the shipped default."""
-    active = SentimentModel.objects.filter(is_active=True).first()
-    if active is None:
-        return load_bundle(default_bundle_path())
-    with active.file.open("rb") as handle:
-        return load_bundle(handle)
-
-
 def retrain(*, arch: str | None = None, options: dict | None = None, progress: bool = False):
     """Train a candidate, register it, and promote it if it is at least as accurate as the
     active model on the fixed validation set (plus ``PROMOTION_MIN_ACCURACY_GAIN``)."""
@@ -134,10 +125,12 @@ def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
             "The validation set needs positive and negative examples "
             "(configure SENTIREC['RETRAIN_VALIDATION_DATA'] or collect more reviews)."
         )
-    config = TrainConfig(
-        **{"arch": arch or settings.RETRAIN_ARCH, **settings.RETRAIN_OPTIONS, **options}
-    )
+    chosen_arch = arch or options.get("arch") or settings.RETRAIN_ARCH
+    config = TrainConfig(**{**settings.RETRAIN_OPTIONS, **options, "arch": chosen_arch})
     val_texts, val_labels = [t for t, _ in validation], [y for _, y in validation]
+    # The baseline is what the workers serve now (the active model, or the last good or
+    # shipped one when it cannot load), measured before training so a problem shows early.
+    baseline = evaluate(engine.active_engine().predictor, val_texts, val_labels)
     result = train(
         [t for t, _ in train_rows],
         [y for _, y in train_rows],
@@ -151,7 +144,6 @@ def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
         # meanwhile, reconnect (CONN_HEALTH_CHECKS) rather than lose the trained model.
         close_old_connections()
     candidate = evaluate(result.bundle, val_texts, val_labels)
-    baseline = evaluate(active_bundle(), val_texts, val_labels)
     metrics = {
         **candidate,
         "history": result.history,

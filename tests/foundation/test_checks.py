@@ -38,6 +38,7 @@ def test_retrain_arch_accepts_every_architecture_the_engine_builds(settings):
         ("FEED_WEIGHTS", {"vibes": 1}, "keys among"),
         ("RETRAIN_BASE_DATA", ["no-kind-here"], "KIND:PATH"),
         ("PROMOTION_MIN_ACCURACY_GAIN", 3, "between -1 and 1"),
+        ("RETRAIN_OPTIONS", {"arch": "lstm"}, "RETRAIN_ARCH"),
     ],
 )
 def test_bad_values_are_reported_with_a_hint(settings, key, value, hint):

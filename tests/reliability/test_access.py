@@ -165,6 +165,8 @@ CASES = [
     Case("sentirec:api:model-activate", "POST", lambda w: f"/api/models/{w.model}/activate/",
          STAFF_ONLY),
     Case("sentirec:api:model-rollback", "POST", lambda w: "/api/models/rollback/", STAFF_ONLY),
+    Case("sentirec:api:model-retrain", "POST", lambda w: "/api/models/retrain/",
+         by_role(403, 403, 403, 202)),
     Case("sentirec:api:not-found", "GET", lambda w: "/api/no/such/thing/", 404),
     Case("sentirec:api:not-found", "DELETE", lambda w: "/api/reviews/1.5/", 404),
 ]  # fmt: skip
