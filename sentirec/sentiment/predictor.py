@@ -72,12 +72,14 @@ class Predictor:
                     logits, weights = self.model.token_weights(ids, lengths)
                 else:
                     logits, weights = self.model(ids, lengths), None
-            probs = torch.softmax(logits.float() / self.temperature, dim=1).cpu()
+            # One device-to-host copy per batch, not one per row.
+            positive = torch.softmax(logits.float() / self.temperature, dim=1)[:, 1].tolist()
+            weight_rows = weights.cpu().tolist() if weights is not None else None
             for k, i in enumerate(rows):
-                p = float(probs[k, 1])
+                p = positive[k]
                 highlights = (
-                    self._highlights(texts[i], prepared[i][1], weights[k].cpu().tolist())
-                    if weights is not None
+                    self._highlights(texts[i], prepared[i][1], weight_rows[k])
+                    if weight_rows is not None
                     else []
                 )
                 label = "positive" if p >= 0.5 else "negative"
