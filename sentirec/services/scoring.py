@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, CharField, F, TextField, Value, When
 from django.utils import timezone
 
 from sentirec.conf import settings
@@ -116,7 +115,7 @@ def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
             prediction.label,
             prediction.score,
             prediction.confidence,
-            json.dumps([word for word, _ in prediction.highlights[:limit]]),
+            [word for word, _ in prediction.highlights[:limit]],
             current.version,
             now,
             now,
@@ -126,9 +125,7 @@ def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
         )
         for review, prediction in zip(reviews, predictions, strict=True)
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(_score_update_sql(), rows)
-        written = cursor.rowcount
+    written = _write_scores(rows)
     report.scored += written
     report.skipped += len(rows) - written
     report.item_ids.update(review.item_id for review in reviews)
@@ -149,17 +146,64 @@ SCORE_FIELDS = (
 )
 
 
-def _score_update_sql() -> str:
-    """One parameterised UPDATE per review, sent with ``executemany`` (the ORM's per-row
-    ``update()`` and ``bulk_update()`` cost more than the model). The ``updated`` condition
-    lets an edit made while scoring win; it is then scored again by its own task."""
+#: Reviews written per UPDATE statement on PostgreSQL (11 parameters each; the protocol
+#: allows 65,535 per statement).
+WRITE_CHUNK = 1000
+
+
+def _write_scores(rows: list[tuple]) -> int:
+    """Write the scores; returns how many rows were written.
+
+    Each row is ``SCORE_FIELDS`` values, then the review's pk and the ``updated`` value it
+    was read with: the condition lets an edit made while scoring win (that edit is then
+    scored by its own task). On PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` per
+    ``WRITE_CHUNK`` rows (psycopg2's ``executemany`` is one round trip per row, which cost
+    as much as the model on short texts); elsewhere ``executemany`` of a per-row UPDATE.
+    """
     meta = Review._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in SCORE_FIELDS)
-    return (
-        f"UPDATE {quote(meta.db_table)} SET {columns} "
-        f"WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field('updated').column)} = %s"
-    )
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    updated = quote(meta.get_field("updated").column)
+    columns = [quote(meta.get_field(name).column) for name in SCORE_FIELDS]
+    fields = [*map(meta.get_field, SCORE_FIELDS), meta.pk, meta.get_field("updated")]
+    # As the ORM would send them: SQLite stores datetimes as naive UTC text, so an aware
+    # datetime passed raw never equals the stored ``updated`` and nothing would be written.
+    prepare = [field.get_db_prep_save for field in fields]
+    rows = [
+        [to_db(value, connection) for to_db, value in zip(prepare, row, strict=True)]
+        for row in rows
+    ]
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s AND {updated} = %s", rows
+            )
+            return cursor.rowcount
+        row_sql = "(" + ", ".join(f"%s::{_value_type(field)}" for field in fields) + ")"
+        names = [quote(field.name) for field in fields]
+        assignments = ", ".join(
+            f"{column} = v.{name}" for column, name in zip(columns, names, strict=False)
+        )
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows[start : start + WRITE_CHUNK]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} "
+                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v({', '.join(names)}) "
+                f"WHERE {table}.{pk} = v.{names[-2]} AND {table}.{updated} = v.{names[-1]}",
+                [value for row in chunk for value in row],
+            )
+            written += cursor.rowcount
+    return written
+
+
+def _value_type(field) -> str:
+    """The SQL type a VALUES column is cast to: text for strings, so that the column's
+    own length check applies on assignment (a cast to varchar(n) would truncate)."""
+    if isinstance(field, CharField | TextField):
+        return "text"
+    return field.cast_db_type(connection)
 
 
 def _record_failure(reviews: list[Review], reason: str) -> None:

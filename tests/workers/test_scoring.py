@@ -77,6 +77,24 @@ def test_edit_during_scoring_wins(toy_model, user, item):
     assert r.sentiment_status == "pending"
 
 
+def test_scores_are_written_in_chunks_and_stale_rows_are_skipped(
+    toy_model, make_user, item, monkeypatch
+):
+    monkeypatch.setattr(scoring, "WRITE_CHUNK", 2)  # PostgreSQL: 3 statements for 5 rows
+    reviews = [review(make_user(), item) for _ in range(5)]
+    stale = list(Review.objects.filter(pk__in=[r.pk for r in reviews]).order_by("pk"))
+    reviews[2].text = "the phone is terrible and useless"
+    reviews[2].save()
+    report = scoring.ScoringReport()
+    scoring._score_batch(engine.active_engine(), stale, report)
+    assert (report.scored, report.skipped) == (4, 1)
+    statuses = dict(Review.objects.values_list("pk", "sentiment_status"))
+    assert [statuses[r.pk] for r in reviews] == ["scored", "scored", "pending", "scored", "scored"]
+    first = Review.objects.get(pk=reviews[0].pk)
+    assert first.sentiment_label == "positive" and "great" in first.sentiment_highlights
+    assert first.sentiment_model_version == toy_model.version
+
+
 def test_failure_is_counted_then_marked_failed(toy_model, user, item, settings, monkeypatch):
     settings.SENTIREC = {"SCORING_MAX_ATTEMPTS": 2}
     r = review(user, item)
