@@ -60,6 +60,7 @@ WORKER = [
 
 
 def start_worker(log: Path) -> subprocess.Popen:
+    log.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         WORKER,
         cwd=ROOT,
