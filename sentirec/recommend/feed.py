@@ -157,8 +157,11 @@ def build_page(
     facts |= candidates.item_facts(viewer_id, set(predicted) - set(facts))
     pool = list(facts.keys() | social.keys())
     model = served.unit_scores(viewer_id, pool) if personal else {}
-    ranked = rank(_candidates(pool, facts, model), social, blend_weights(size))
     start = (page - 1) * size
+    # One item past the page says whether there is a next one; ranking stops there.
+    ranked = rank(
+        _candidates(pool, facts, model), social, blend_weights(size), limit=start + size + 1
+    )
     chosen = ranked[start : start + size]
     cold = not social
     return FeedPage(

@@ -91,15 +91,22 @@ def opinion_values(stars, sentiment, confidence=None, params: OpinionParams | No
 
 def opinion_value(opinion: Opinion, params: OpinionParams | None = None) -> float | None:
     """One opinion's value in [-1, 1], or None when it has neither stars nor sentiment."""
-    value = float(
-        opinion_values(
-            np.nan if opinion.stars is None else opinion.stars,
-            np.nan if opinion.sentiment is None else opinion.sentiment,
-            np.nan if opinion.confidence is None else opinion.confidence,
-            params,
-        )
+    return values_of([opinion], params)[0]
+
+
+def values_of(opinions: Sequence[Opinion], params: OpinionParams | None = None) -> list:
+    """:func:`opinion_value` of each opinion, in one vectorised call (a feed reads hundreds;
+    numpy's per-call overhead on scalars cost more than the arithmetic)."""
+    if not opinions:
+        return []
+
+    def column(name: str) -> list[float]:
+        return [np.nan if (v := getattr(o, name)) is None else v for o in opinions]
+
+    values = np.atleast_1d(
+        opinion_values(column("stars"), column("sentiment"), column("confidence"), params)
     )
-    return None if math.isnan(value) else value
+    return [None if math.isnan(v) else v for v in values.tolist()]
 
 
 @dataclass(frozen=True)
@@ -149,8 +156,8 @@ def item_qualities(
     """Bayesian quality of every item that has at least one opinion, shrunk to their mean."""
     totals: dict[int, float] = defaultdict(float)
     counts: dict[int, int] = defaultdict(int)
-    for opinion in opinions:
-        value = opinion_value(opinion, params)
+    opinions = list(opinions)
+    for opinion, value in zip(opinions, values_of(opinions, params), strict=True):
         if value is not None:
             totals[opinion.item_id] += value
             counts[opinion.item_id] += 1
@@ -299,10 +306,10 @@ def social_scores(
     """
     strength_of = {u: t if isinstance(t, Tie) else Tie(u, float(t)) for u, t in ties.items()}
     by_item: dict[int, list[Contribution]] = defaultdict(list)
-    for opinion in opinions:
-        tie = strength_of.get(opinion.user_id)
-        value = opinion_value(opinion, params)
-        if tie is None or value is None or tie.strength <= 0:
+    opinions = [o for o in opinions if o.user_id in strength_of]
+    for opinion, value in zip(opinions, values_of(opinions, params), strict=True):
+        tie = strength_of[opinion.user_id]
+        if value is None or tie.strength <= 0:
             continue
         by_item[opinion.item_id].append(
             Contribution(
@@ -397,14 +404,18 @@ def _leader(item: RankedItem) -> int | None:
 
 
 def diversify(
-    items: Sequence[RankedItem], max_per_followee: int, page_size: int
+    items: Sequence[RankedItem], max_per_followee: int, page_size: int, limit: int | None = None
 ) -> list[RankedItem]:
     """Reorder best-first items so no page holds more than ``max_per_followee`` items led by
     the same followee; an item over the cap moves to a later page. Only when nothing else
-    is left is the cap relaxed, so short candidate lists still fill their pages."""
+    is left is the cap relaxed, so short candidate lists still fill their pages.
+
+    Pages are filled in order and each depends only on the ones before it, so with
+    ``limit`` the work stops once that many items are placed (the rest keep their order
+    after them): the first ``limit`` items are exactly those of the full reordering."""
     pending = list(items)
     ordered: list[RankedItem] = []
-    while pending:
+    while pending and (limit is None or len(ordered) < limit):
         per_leader: dict[int, int] = defaultdict(int)
         page: list[RankedItem] = []
         deferred: list[RankedItem] = []
@@ -420,7 +431,7 @@ def diversify(
             page, deferred = deferred[:page_size], deferred[page_size:]
         ordered.extend(page)
         pending = deferred
-    return ordered
+    return ordered + pending
 
 
 def rank(
@@ -449,7 +460,7 @@ def rank(
         explanation = Explanation(reason, evidence.contributors if evidence else ())
         scored.append(RankedItem(candidate.item_id, sum(parts.values()), parts, explanation))
     scored.sort(key=lambda item: (-item.score, item.item_id))
-    ordered = diversify(scored, w.max_per_followee, w.page_size)
+    ordered = diversify(scored, w.max_per_followee, w.page_size, limit)
     return ordered if limit is None else ordered[:limit]
 
 

@@ -25,6 +25,7 @@ from sentirec.recommend.scoring import (
     social_scores,
     stars_to_unit,
     tie_strength,
+    values_of,
     who_to_follow,
 )
 
@@ -208,6 +209,32 @@ def test_diversify_relaxes_cap_only_when_nothing_else_is_left():
     ranked = rank([Candidate(i) for i in range(3)], social, BlendWeights(max_per_followee=1))
     assert [r.item_id for r in ranked] == [0, 1, 2]
     assert diversify([], 1, 10) == []
+
+
+@given(
+    leaders=st.lists(st.integers(min_value=0, max_value=4), max_size=60),
+    cap=st.integers(min_value=1, max_value=3),
+    page_size=st.integers(min_value=1, max_value=7),
+    limit=st.integers(min_value=0, max_value=70),
+)
+def test_diversify_with_a_limit_places_the_same_first_items(leaders, cap, page_size, limit):
+    ties = dict.fromkeys(range(5), 1.0)
+    social = social_scores(ties, [Opinion(u, i, stars=5.0) for i, u in enumerate(leaders)])
+    full = rank([Candidate(i) for i in range(len(leaders))], social, BlendWeights())
+    limited = diversify(full, cap, page_size, limit)
+    assert limited[:limit] == diversify(full, cap, page_size)[:limit]
+    assert sorted(r.item_id for r in limited) == list(range(len(leaders)))  # nothing lost
+
+
+def test_opinion_values_of_many_match_one_at_a_time():
+    opinions = [
+        Opinion(1, 1, stars=4.0),
+        Opinion(1, 2),
+        Opinion(1, 3, sentiment=-0.5, confidence=None),
+        Opinion(1, 4, stars=1.0, sentiment=0.9, confidence=0.4),
+    ]
+    assert values_of(opinions) == [opinion_value(o) for o in opinions]
+    assert values_of(opinions)[1] is None and values_of([]) == []
 
 
 def test_who_to_follow_ranks_and_excludes():
