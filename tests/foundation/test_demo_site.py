@@ -7,16 +7,13 @@ load; CI's services (PostgreSQL, Redis) are kept out of its environment on purpo
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.processes import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
 
 CHECK = """
 import json
@@ -36,19 +33,13 @@ print("POSTED", posted.sentiment_status, posted.sentiment_label)
 
 
 def manage(var_dir: Path, *args: str) -> str:
-    env = {**os.environ, "SENTIREC_VAR_DIR": str(var_dir), "OMP_NUM_THREADS": "1"}
-    for name in ("DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "CELERY_BROKER_URL"):
-        env.pop(name, None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    return run_python(
+        "manage.py",
+        *args,
+        env={"SENTIREC_VAR_DIR": str(var_dir), "OMP_NUM_THREADS": "1"},
+        unset=("DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "CELERY_BROKER_URL"),
         timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    ).stdout
 
 
 def test_demo_reviews_and_a_new_review_are_scored_on_sqlite(tmp_path):

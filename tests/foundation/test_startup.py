@@ -7,12 +7,8 @@ The site is loaded in a subprocess, because an import cannot be undone in this o
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.processes import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "scipy", "matplotlib")
 
 SCRIPT = f"""
@@ -29,14 +25,5 @@ print(" ".join(name for name in {HEAVY!r} if name in sys.modules))
 
 
 def test_a_web_process_imports_no_torch_scipy_or_matplotlib():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socialsite.settings"}
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python("-c", SCRIPT, env={"DJANGO_SETTINGS_MODULE": "socialsite.settings"})
     assert result.stdout.split() == []

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 import time
 from http.cookies import Morsel
 
@@ -17,7 +14,7 @@ from django.core.management.utils import get_random_secret_key
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.workers.conftest import ROOT
+from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -141,19 +138,10 @@ def test_the_development_settings_fail_check_deploy():
 
 def test_check_deploy_is_clean_with_the_production_settings():
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "socialsite.settings_production",
         "SECRET_KEY": get_random_secret_key(),
         "ALLOWED_HOSTS": "sentirec.example",
         "DATABASE_URL": "",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     assert "System check identified no issues" in result.stdout
