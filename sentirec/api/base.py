@@ -18,6 +18,9 @@ from sentirec.api.pagination import Pagination
 #: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, throttled. All have the body of
 #: ``errors.error_body``.
 ERROR_CODES = ("400", "401", "403", "404", "413", "429")
+#: What an operation that reads a body may also answer: a content type none of its parsers
+#: accepts (or a multipart body so malformed that its type cannot be read).
+BODY_ERROR_CODES = ("415",)
 
 
 class Schema(AutoSchema):
@@ -26,7 +29,8 @@ class Schema(AutoSchema):
 
     def _get_response_bodies(self, direction="response") -> dict:
         responses = super()._get_response_bodies(direction)
-        for code in ERROR_CODES:
+        reads_body = self.method in ("POST", "PUT", "PATCH")
+        for code in (*ERROR_CODES, *(BODY_ERROR_CODES if reads_body else ())):
             if code not in responses:
                 error = self._get_response_for_code(ErrorSerializer, code, direction=direction)
                 responses[code] = error

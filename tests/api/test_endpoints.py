@@ -220,6 +220,14 @@ def test_the_schema_describes_every_endpoint(api):
     assert "texts" in schema["components"]["schemas"]["PredictRequest"]["properties"]
 
 
+def test_the_schema_lists_415_where_a_body_is_read(api):
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    operations = [(m, op) for ops in paths.values() for m, op in ops.items() if "responses" in op]
+    for method, operation in operations:
+        assert ("415" in operation["responses"]) == (method in ("post", "put", "patch")), method
+    assert {"400", "413", "415"} <= set(paths["/api/ratings/"]["post"]["responses"])
+
+
 def test_the_schema_generates_without_warnings(capsys):
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
