@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from _site import ROOT
@@ -82,6 +82,24 @@ def _answers(port: int) -> bool:
 
 
 @contextlib.contextmanager
+def _running(
+    command: list[str], env: dict, log: Path, ready: Callable[[], bool], name: str
+) -> Iterator[subprocess.Popen]:
+    """``command`` started in its own session with its output in ``log``, waited for until
+    ``ready()``, and stopped on exit."""
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait(process, ready, name, log)
+        yield process
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
 def gunicorn(port: int, workers: int, threads: int, env: dict, log: Path) -> Iterator[str]:
     """The site under gunicorn on 127.0.0.1 (gthread workers: keep-alive connections)."""
     command = [
@@ -89,16 +107,8 @@ def gunicorn(port: int, workers: int, threads: int, env: dict, log: Path) -> Ite
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--backlog", "2048", "--timeout", "60",
     ]  # fmt: skip
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        _wait(process, lambda: _answers(port), "gunicorn", log)
+    with _running(command, env, log, lambda: _answers(port), "gunicorn"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(process)
 
 
 @contextlib.contextmanager
@@ -109,16 +119,8 @@ def celery_worker(concurrency: int, env: dict, log: Path) -> Iterator[subprocess
         "-Q", "sentirec.gpu,sentirec.default", "-c", str(concurrency),
         "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "-l", "INFO",
     ]  # fmt: skip
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        _wait(process, lambda: " ready." in log.read_text(), "the worker", log)
-        yield process
-    finally:
-        _stop(process)
+    with _running(command, env, log, lambda: " ready." in log.read_text(), "the worker") as worker:
+        yield worker
 
 
 def purge_queues() -> None:
