@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,12 @@ from sentirec.models import Item
 
 #: Set by CI: tests that need PostgreSQL/Redis/a worker must fail, never skip, there.
 REQUIRE_SERVICES = os.environ.get("SENTIREC_REQUIRE_SERVICES") == "1"
+
+# CI (``HYPOTHESIS_PROFILE=ci``, set by .ci/run) draws the same examples on every run of
+# a commit, so a submission is judged on its own changes, not on a new random draw;
+# elsewhere every run explores new inputs (schemathesis and the property tests).
+hypothesis.settings.register_profile("ci", derandomize=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def on_postgres() -> bool:
