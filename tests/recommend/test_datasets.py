@@ -17,8 +17,6 @@ from sentirec.recommend.datasets import (
     parse_spec,
 )
 
-DATA = Path("/work/shared/data")
-
 
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
@@ -126,9 +124,8 @@ def test_missing_file_and_malformed_files_raise(tmp_path):
         load(f"ciao:{tmp_path}")
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared datasets not present")
-def test_real_filmtrust_matches_its_readme():
-    data = load(f"filmtrust:{DATA / 'filmtrust'}")
+def test_real_filmtrust_matches_its_readme(shared_data):
+    data = load(f"filmtrust:{shared_data / 'filmtrust'}")
     assert len(data) == 35_497 - 3
     assert data.skipped.counts == {DUPLICATE_PAIR: 3}
     assert np.unique(data.users).size == 1508 and np.unique(data.items).size == 2071
@@ -136,8 +133,7 @@ def test_real_filmtrust_matches_its_readme():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared datasets not present")
-def test_real_ciao_drops_the_34_zero_ratings():
-    data = load(f"ciao:{DATA / 'ciao-mtrust'}")
+def test_real_ciao_drops_the_34_zero_ratings(shared_data):
+    data = load(f"ciao:{shared_data / 'ciao-mtrust'}")
     assert data.skipped.counts[OUT_OF_RANGE] == 34
     assert len(data.trust) == 111_781

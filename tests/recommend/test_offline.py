@@ -145,11 +145,7 @@ class _no_exit:
         return False
 
 
-DATA = Path("/work/shared/data")
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared datasets not present")
 @pytest.mark.parametrize(
     "spec, protocol, metric, bar",
     [
@@ -157,8 +153,8 @@ DATA = Path("/work/shared/data")
         ("lastfm:lastfm-hetrec2011-2k", "ranking-811", "ndcg@10", 0.2068),  # MHCN, RecBole-GNN
     ],
 )
-def test_defaults_meet_the_published_bars(spec, protocol, metric, bar):
+def test_defaults_meet_the_published_bars(spec, protocol, metric, bar, shared_data):
     kind, folder = spec.split(":")
-    result = evaluate(load(f"{kind}:{DATA / folder}"), protocol)
+    result = evaluate(load(f"{kind}:{shared_data / folder}"), protocol)
     ours = result["sentirec"][metric]
     assert ours < bar if metric == "rmse" else ours > bar

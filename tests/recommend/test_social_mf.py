@@ -1,7 +1,5 @@
 """The learned model: determinism, storage, cold start, sentiment, and that it learns."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -11,7 +9,6 @@ from sentirec.recommend.metrics import rmse
 from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
 from sentirec.recommend.splits import kfold
 
-DATA = Path("/work/shared/data")
 FAST = SocialMFConfig(factors=4, burn_in=10, samples=30)
 FAST_ADAM = SocialMFConfig(solver="adam", factors=4, epochs=60, learning_rate=0.05)
 BOTH = pytest.mark.parametrize("config", [FAST, FAST_ADAM], ids=["gibbs", "adam"])
@@ -162,9 +159,8 @@ def test_bad_objective_is_rejected():
         SocialMFConfig(objective="magic")
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared datasets not present")
-def test_small_fit_beats_global_mean_on_a_filmtrust_slice():
-    data = load(f"filmtrust:{DATA / 'filmtrust'}", limit=8000)
+def test_small_fit_beats_global_mean_on_a_filmtrust_slice(shared_data):
+    data = load(f"filmtrust:{shared_data / 'filmtrust'}", limit=8000)
     folds = kfold(len(data), 5, seed=0)
     train, test = folds != 0, folds == 0
     args = (data.users[train], data.items[train], data.values[train], data.trust)

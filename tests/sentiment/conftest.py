@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -32,10 +31,6 @@ FILLER = [
     "of",
     "is",
 ]
-
-SHARED_DATA = Path(
-    os.environ.get("SENTIREC_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
 
 
 def synthetic(n: int, seed: int) -> tuple[list[str], list[int]]:

@@ -2,8 +2,6 @@ import pytest
 
 from sentirec.sentiment.datasets import DatasetError, load, parse_spec
 
-from .conftest import SHARED_DATA
-
 REVIEW = """<review>
 <unique_id>
 {uid}
@@ -104,11 +102,10 @@ def test_parse_spec():
         parse_spec("sst2")
 
 
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared data not present")
-def test_shared_data_row_counts():
-    assert len(load("sst2", SHARED_DATA / "sst2" / "train.tsv")) == 67349
-    blitzer = load("blitzer", SHARED_DATA / "multi-domain-sentiment")
+def test_shared_data_row_counts(shared_data):
+    assert len(load("sst2", shared_data / "sst2" / "train.tsv")) == 67349
+    blitzer = load("blitzer", shared_data / "multi-domain-sentiment")
     assert len(blitzer) == 6348
     assert sum(blitzer.labels) == 799 + 799 + 796 + 800
-    assert len(load("uci", SHARED_DATA / "uci-sentiment-labelled-sentences")) == 3000
-    assert len(load("csv", SHARED_DATA / "imdb-2k-sample" / "imdb.csv")) == 2000
+    assert len(load("uci", shared_data / "uci-sentiment-labelled-sentences")) == 3000
+    assert len(load("csv", shared_data / "imdb-2k-sample" / "imdb.csv")) == 2000

@@ -9,7 +9,7 @@ from sentirec.sentiment.predictor import Predictor
 from sentirec.sentiment.text import Vocabulary
 from sentirec.sentiment.training import TrainConfig, combine, fit_mix, train
 
-from .conftest import SHARED_DATA, fast_config
+from .conftest import fast_config
 
 
 @pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
@@ -166,12 +166,11 @@ def test_combine_rejects_different_vocabularies(corpus, heldout):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared data not present")
 @pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
-def test_real_sst2_slice_with_glove_beats_chance(arch):
+def test_real_sst2_slice_with_glove_beats_chance(arch, shared_data):
     from sentirec.sentiment.datasets import load
 
-    data = load("sst2", SHARED_DATA / "sst2" / "train.tsv")
+    data = load("sst2", shared_data / "sst2" / "train.tsv")
     texts, labels = data.texts[:4000], data.labels[:4000]
     config = fast_config(arch, embeddings="glove", embed_dim=50, epochs=3, lr=2e-3)
     result = train(texts, labels, config, progress=False)
