@@ -56,6 +56,10 @@ class ReviewForm(OwnedOpinionForm):
 
 
 class RatingForm(OwnedOpinionForm):
+    """Stars without a review. Prefixed so its field names and ids differ from the review
+    form's ``stars`` on the same page."""
+
+    prefix = "rating"
     stars = StarsField(required=True, label="Your stars")
 
     class Meta:

@@ -119,7 +119,7 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def rating_save(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(pk)
     rating = Rating.objects.filter(user=request.user, item=item).first()
-    form = RatingForm(request.POST, instance=rating, user=request.user, item=item, prefix="rating")
+    form = RatingForm(request.POST, instance=rating, user=request.user, item=item)
     if not form.is_valid():
         return _item_page(request, item, rating_form=form, status=400)
     form.save()

@@ -52,7 +52,8 @@ def test_review_api_rejects_bad_text(user, item, text, message):
 
 @pytest.mark.parametrize("stars", ["0", "5.5", "2.3", "-1", "abc", "NaN"])
 def test_out_of_range_stars_rejected_by_form_and_api(user, item, stars):
-    assert not RatingForm(data={"stars": stars}, user=user, item=item).is_valid()
+    form = RatingForm(data={"rating-stars": stars}, user=user, item=item)
+    assert not form.is_valid() and "stars" in form.errors
     request = APIRequestFactory().post("/")
     request.user = user
     serializer = RatingSerializer(
