@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,8 @@ def use_bench_database(name: str, redis_db: int) -> None:
         REDIS_CACHE_URL=f"{redis}/{redis_db + 1}",
         DJANGO_SETTINGS_MODULE="socialsite.settings",
         CONN_MAX_AGE="0",
+        # DEBUG is off, as in production: the site refuses the public demo key then.
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
     )
     sys.path.insert(0, str(ROOT))
     import django

@@ -37,6 +37,7 @@ import http.client
 import json
 import os
 import queue
+import secrets
 import signal
 import statistics
 import subprocess
@@ -63,6 +64,7 @@ LEAN_PATH = "/bench/feed/"
 FEED_PATH = "/api/feed/"
 COPIES = 10
 KEEP_COPY = 0.9
+SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def site_env(scale: str) -> dict[str, str]:
@@ -72,6 +74,8 @@ def site_env(scale: str) -> dict[str, str]:
         "REDIS_URL": f"{REDIS}/{REDIS_DB}",
         "REDIS_CACHE_URL": f"{REDIS}/{REDIS_DB + 1}",
         "DJANGO_SETTINGS_MODULE": "socialsite.settings",
+        # DEBUG is off, as in production: the site refuses the public demo key then.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or SECRET_KEY,
         "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
         "CELERY_BROKER_URL": "memory://",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{Path(__file__).resolve().parent}",

@@ -13,10 +13,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_python(
-    *args: str, env: dict[str, str] | None = None, unset: Iterable[str] = (), timeout: int = 120
+    *args: str,
+    env: dict[str, str] | None = None,
+    unset: Iterable[str] = (),
+    timeout: int = 120,
+    succeeds: bool = True,
 ) -> subprocess.CompletedProcess:
     """``python *args`` at the repository root with this environment plus ``env``, minus
-    ``unset``; fails the test, showing its output, unless it exits 0."""
+    ``unset``; fails the test, showing its output, unless it exits 0 (or, with
+    ``succeeds=False``, unless it fails)."""
     environment = {**os.environ, **(env or {})}
     for name in unset:
         environment.pop(name, None)
@@ -28,5 +33,5 @@ def run_python(
         text=True,
         timeout=timeout,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert (result.returncode == 0) == succeeds, result.stdout + result.stderr
     return result

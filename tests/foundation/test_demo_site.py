@@ -36,7 +36,7 @@ def manage(var_dir: Path, *args: str) -> str:
     return run_python(
         "manage.py",
         *args,
-        env={"SENTIREC_VAR_DIR": str(var_dir), "OMP_NUM_THREADS": "1"},
+        env={"SENTIREC_VAR_DIR": str(var_dir), "OMP_NUM_THREADS": "1", "DEBUG": "1"},
         unset=("DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "CELERY_BROKER_URL"),
         timeout=300,
     ).stdout

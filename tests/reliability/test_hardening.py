@@ -145,3 +145,15 @@ def test_check_deploy_is_clean_with_the_production_settings():
     }
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_default_settings_refuse_to_serve_with_debug_off_and_the_demo_key():
+    """The demo (DEBUG=1) runs on the public demo key; with DEBUG off the default settings
+    fail their system checks (runserver, migrate) and the WSGI entry point (gunicorn)."""
+    demo = {"DJANGO_SETTINGS_MODULE": "socialsite.settings", "DATABASE_URL": ""}
+    for entry in (["manage.py", "check"], ["-c", "import socialsite.wsgi"]):
+        refused = run_python(*entry, env={**demo, "DEBUG": "0"}, unset=["SECRET_KEY"],
+                             succeeds=False)  # fmt: skip
+        assert "SECRET_KEY is the public demo key" in refused.stderr
+        run_python(*entry, env={**demo, "DEBUG": "1"}, unset=["SECRET_KEY"])
+        run_python(*entry, env={**demo, "DEBUG": "0", "SECRET_KEY": get_random_secret_key()})

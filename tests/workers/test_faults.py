@@ -39,11 +39,21 @@ def scored(ids) -> int:
     return Review.objects.filter(pk__in=ids, sentiment_status="scored").count()
 
 
+def post_through_the_review_page(client, make_user, item, n: int) -> list[int]:
+    """Each of ``n`` new users signs in and saves a review with the item page's form."""
+    for k in range(n):
+        client.force_login(make_user())
+        response = client.post(f"/items/{item.pk}/review/", {"text": TEXTS[k % 4]})
+        assert response.status_code == 302, response.content[:300]
+    return list(Review.objects.filter(item=item).order_by("pk").values_list("pk", flat=True))
+
+
 def test_worker_scores_reviews_posted_through_the_web_layer(
     start_worker, toy_model, media_root, make_user, item, client
 ):
     start_worker(MEDIA_ROOT=str(media_root))
-    ids = post_reviews(make_user, item, 6)
+    ids = post_through_the_review_page(client, make_user, item, 6)
+    assert len(ids) == 6
     wait_for(lambda: scored(ids) == 6, 60, "the worker to score 6 reviews")
     labels = list(
         Review.objects.filter(pk__in=ids).order_by("pk").values_list("sentiment_label", flat=True)
