@@ -64,6 +64,10 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "MAX_REVIEW_CHARS": (_positive_int, "a positive integer, e.g. 10000"),
     "GPU_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.gpu"'),
     "DEFAULT_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.default"'),
+    "ENQUEUE_TIMEOUT_SECONDS": (
+        lambda v: _non_negative_number(v) and v > 0,
+        "a number of seconds > 0, e.g. 1.0",
+    ),
     "SCORING_BATCH_SIZE": (_positive_int, "a positive integer, e.g. 256"),
     "HIGHLIGHT_WORDS": (_positive_int, "a positive integer, e.g. 5"),
     "SWEEP_GRACE_SECONDS": (_non_negative_number, "a number of seconds >= 0, e.g. 120"),

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     # Celery routing
     "GPU_QUEUE": "sentirec.gpu",
     "DEFAULT_QUEUE": "sentirec.default",
+    "ENQUEUE_TIMEOUT_SECONDS": 1.0,
     # Scoring
     "SCORING_BATCH_SIZE": 256,
     "HIGHLIGHT_WORDS": 5,

@@ -1,0 +1,114 @@
+"""Enqueueing is bounded in time by sentirec itself, whatever broker options the host set.
+
+The host here has Celery's defaults (no transport options, no connection timeouts, the
+default retry policy), which retry a refused connection for about six seconds per publish.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from rest_framework.test import APIClient
+
+from sentirec import tasks
+from sentirec.models import Review
+from sentirec.queueing import enqueue
+from socialsite.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def host_broker(settings) -> Iterator:
+    """Point the app at a broker with the host's default options (none of the demo's)."""
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "broker_transport_options", "broker_connection_max_retries")
+    }
+
+    def use(url: str) -> None:
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        app.conf.broker_transport_options = {}
+        app.conf.broker_connection_max_retries = 100  # Celery's default
+        app._after_fork()
+
+    yield use
+    app.conf.update(saved)
+    app._after_fork()
+
+
+@pytest.fixture
+def silent_broker() -> Iterator[str]:
+    """A port that accepts connections and never answers (a hung broker)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    server.close()
+
+
+@pytest.mark.parametrize("scheme", ["redis://127.0.0.1:{}/0", "amqp://guest@127.0.0.1:{}//"])
+def test_a_refused_broker_answers_at_once(host_broker, scheme, caplog):
+    host_broker(scheme.format(closed_port()))
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, "sentirec.queueing"):
+        assert not enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
+    assert time.monotonic() - started < 0.5  # Celery's defaults alone: about 6 s
+    assert "Could not enqueue sentirec.sweep_pending_reviews()" in caplog.text
+
+
+def test_a_silent_broker_is_given_up_after_the_timeout(host_broker, silent_broker, settings):
+    settings.SENTIREC = {"ENQUEUE_TIMEOUT_SECONDS": 0.3}
+    host_broker(silent_broker)
+    started = time.monotonic()
+    assert not enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
+    assert time.monotonic() - started < 1.5
+
+
+def test_posting_a_review_with_the_broker_down_is_fast_and_saves_it(
+    host_broker, user, item, django_capture_on_commit_callbacks
+):
+    host_broker(f"redis://127.0.0.1:{closed_port()}/0")
+    api = APIClient()
+    api.force_authenticate(user)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api.post(
+            "/api/reviews/", {"item": item.pk, "text": "Great kettle.", "stars": 5}, format="json"
+        )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 201, response.content
+    assert callbacks  # the enqueues did run, and failed
+    assert elapsed < 2  # was about 6 s per enqueue
+    assert Review.objects.get(pk=response.json()["id"]).sentiment_status == "pending"
+
+
+@pytest.mark.parametrize("url", ["redis", "amqp"])
+def test_a_bounded_publish_reaches_a_live_broker(host_broker, settings, url):
+    """The bounded connection still delivers (and declares the queue) on Redis and RabbitMQ."""
+    live = {"redis": settings.REDIS_URL, "amqp": "amqp://guest:guest@127.0.0.1:5672//"}[url]
+    if not live:
+        pytest.skip("no Redis (REDIS_URL)")
+    host_broker(live)
+    queue = f"sentirec.test-{threading.get_ident()}-{time.monotonic_ns()}"
+    assert enqueue(tasks.sweep_pending_reviews, queue=queue)
+    with app.connection_for_read() as conn:
+        channel = conn.default_channel
+        try:
+            message = channel.basic_get(queue, no_ack=True)
+            assert message is not None
+            assert message.headers["task"] == "sentirec.sweep_pending_reviews"
+        finally:
+            channel.queue_delete(queue)
