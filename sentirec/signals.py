@@ -1,16 +1,24 @@
-"""Model saves -> ``transaction.on_commit`` -> Celery. Nothing heavy runs in a request."""
+"""Model saves -> ``transaction.on_commit`` -> Celery. Nothing heavy runs in a request.
+
+After ``migrate``, the shipped sentiment model is put in the registry.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+
+from django.db import connections, router, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from sentirec import tasks
 from sentirec.conf import settings
-from sentirec.models import Rating, Review, SentimentStatus
+from sentirec.models import Rating, Review, SentimentModel, SentimentStatus
 from sentirec.queueing import enqueue_on_commit
+from sentirec.services import registry
 from sentirec.services.stats import schedule_refresh
+
+logger = logging.getLogger(__name__)
 
 
 def _refresh_stats_on_commit(item_id: int) -> None:
@@ -46,3 +54,20 @@ def rating_saved(sender, instance: Rating, raw: bool = False, **kwargs) -> None:
 @receiver(post_delete, sender=Rating, dispatch_uid="sentirec_rating_deleted")
 def opinion_deleted(sender, instance: Review | Rating, **kwargs) -> None:
     _refresh_stats_on_commit(instance.item_id)
+
+
+def register_shipped_model(sender, using: str, verbosity: int = 1, **kwargs) -> None:
+    """``post_migrate`` (connected in ``apps.py``): the bundle shipped in the package is a
+    registry row, active on a new site. A model storage that cannot be written now is
+    reported, not fatal to ``migrate``; the next ``migrate`` tries again."""
+    if using != router.db_for_write(SentimentModel) or (
+        SentimentModel._meta.db_table not in connections[using].introspection.table_names()
+    ):
+        return  # another database, or sentirec migrated back to zero
+    try:
+        model = registry.register_shipped()
+    except registry.RegistryError as exc:
+        logger.warning("The shipped sentiment model is not in the registry: %s", exc)
+        return
+    if verbosity >= 2:
+        print(f"Shipped sentiment model {model}")

