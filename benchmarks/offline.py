@@ -5,11 +5,13 @@ left alone).
     python benchmarks/offline.py [--data /work/shared/data] [--extra-ranking] [--threads N]
 
 Each run is the documented command line, ``python -m sentirec.recommend evaluate ...
---json``, in variants: the full model, without the trust graph, and (where a dataset has
-item categories) without item groups; the table shows ours, the baselines run in
-the same split, the published figures, the wall time and the exact command. The raw
-results are kept in the section as an HTML comment, so ``--only KIND`` re-runs one
-dataset and keeps the others' rows.
+--json``, with ours tuned inside each fold on that fold's own training part (``--tune``,
+nested; the grids are ``NESTED``), in variants: the full model, without the trust graph,
+and (where a dataset has item categories) without item groups; the table shows ours, the
+baselines run in the same split, the published figures, the wall time and the exact
+command. The raw results are kept in the section as an HTML comment, so ``--only KIND``
+re-runs one dataset and keeps the others' rows; a nested run keeps the figures of the run
+it replaced as "before".
 """
 
 from __future__ import annotations
@@ -61,6 +63,14 @@ VARIANTS = {
     "no-trust": (["--no-trust"], "sentirec without trust (ablation)"),
     "no-groups": (["--set", "use_groups=false"], "sentirec without item categories (ablation)"),
 }
+#: The searches run nested, per fold (the smallest grids around the chosen defaults that
+#: cover what docs/recommender.md searched and mattered: trust_weight on every set).
+NESTED = {
+    ("filmtrust", "rating-5fold"): ["trust_weight=0.1,0.3,0.5"],
+    ("ciaodvd", "rating-5fold"): ["trust_weight=0.3,0.6"],
+    ("ciao", "rating-5fold"): ["trust_weight=0.15,0.3"],
+    ("lastfm", "ranking-811"): ["trust_weight=3,10,30"],
+}
 GROUPED = {"ciaodvd", "ciao"}
 """Kinds with item categories, where the no-groups variant is meaningful."""
 METRICS = {"rating-5fold": ["rmse", "mae"], "ranking-811": ["ndcg@10", "recall@10", "precision@10"]}
@@ -73,6 +83,8 @@ def run(kind: str, protocol: str, data: Path, variant: str, threads: int | None)
         "--dataset", f"{kind}:{data / FOLDERS[kind]}", "--protocol", protocol, "--json",
     ]  # fmt: skip
     command += VARIANTS[variant][0]
+    if variant == "full" and (kind, protocol) in NESTED:
+        command += ["--tune", *NESTED[kind, protocol]]
     command += ["--threads", str(threads)] if threads else []
     started = time.perf_counter()
     completed = subprocess.run(
@@ -98,6 +110,13 @@ def _cell(values: dict, metric: str) -> str:
     return f"{values[metric]:.4f}" if metric in values else ""
 
 
+def _chosen(per_fold: list[dict]) -> str:
+    named = [" ".join(f"{k}={v}" for k, v in overrides.items()) for overrides in per_fold]
+    if len(set(named)) == 1:
+        return named[0] + (" in every fold" if len(named) > 1 else "")
+    return "; ".join(f"fold {n}: {text}" for n, text in enumerate(named))
+
+
 def section(results: list[dict], threads: int | None) -> str:
     """The markdown between the markers."""
     torch_threads = threads or "torch default"
@@ -105,7 +124,8 @@ def section(results: list[dict], threads: int | None) -> str:
         START,
         "## Offline recommender evaluation (`python -m sentirec.recommend evaluate`)",
         "",
-        f"Run by `python benchmarks/offline.py` (last run {date.today().isoformat()}), "
+        f"Run by `{' '.join(['python benchmarks/offline.py', *sys.argv[1:]])}` "
+        f"(last run {date.today().isoformat()}), "
         f"{platform.machine()} with {os.cpu_count()} CPU cores ({torch_threads} torch "
         f"threads), Python {platform.python_version()}. CPU only; the machine was shared "
         "with other jobs, so wall times carry the 5-minute load average at the end of each "
@@ -130,7 +150,16 @@ def section(results: list[dict], threads: int | None) -> str:
         for result in ordered:
             cells = " | ".join(_cell(result["sentirec"], m) for m in metrics)
             wall = f"{result['wall_seconds']} s (whole run, load {result.get('load_average', '?')})"
-            lines.append(f"| {VARIANTS[_variant(result)][1]} | {cells} | {wall} |")
+            name = VARIANTS[_variant(result)][1]
+            if "tuned" in result:
+                name += f", tuned nested (chose {_chosen(result['tuned']['chosen'])})"
+            lines.append(f"| {name} | {cells} | {wall} |")
+            if "before" in result:
+                cells = " | ".join(_cell(result["before"]["sentirec"], m) for m in metrics)
+                lines.append(
+                    f"| {name.split(',')[0]}, before: defaults tuned on rows other "
+                    f"folds test (not nested, {result['before']['date']}) | {cells} | |"
+                )
         reference = ordered[0]
         for name, values in reference["baselines"].items():
             cells = " | ".join(_cell(values, m) for m in metrics)
@@ -159,9 +188,19 @@ def _key(result: dict) -> tuple[str, str, str]:
     return result["dataset"], result["protocol"], _variant(result)
 
 
+def _with_before(result: dict, old: dict | None) -> dict:
+    """A nested run keeps the figures of the run with fixed defaults that it replaces (or
+    that run's own ``before``), to show them side by side."""
+    if old is None or "tuned" not in result:
+        return result
+    before = old.get("before") or {"sentirec": old["sentirec"], "date": old.get("date", "?")}
+    return {**result, "before": before}
+
+
 def merged(old: list[dict], new: list[dict]) -> list[dict]:
     """``old`` with every run repeated in ``new`` replaced, in RUNS and VARIANTS order."""
-    combined = {_key(r): r for r in old} | {_key(r): r for r in new}
+    previous = {_key(r): r for r in old}
+    combined = previous | {_key(r): _with_before(r, previous.get(_key(r))) for r in new}
     runs = {run: n for n, run in enumerate(RUNS + EXTRA_RUNS)}
     variants = {v: n for n, v in enumerate(VARIANTS)}
     return sorted(combined.values(), key=lambda r: (runs[_key(r)[:2]], variants[_key(r)[2]]))

@@ -1,8 +1,9 @@
 """Command line: ``python -m sentirec.recommend evaluate|tune --dataset KIND:PATH ...``.
 
 ``evaluate`` runs one offline protocol and prints a table (or one JSON object with
-``--json``); ``tune`` scores a grid of hyper-parameters on validation data only. A bad
-dataset path, kind or protocol prints one ``error:`` line and exits with status 2.
+``--json``), choosing ours inside each fold with ``--tune`` (nested); ``tune`` scores a
+grid of hyper-parameters on validation data only. A bad dataset path, kind or protocol
+prints one ``error:`` line and exits with status 2.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         if name == "tune":
             sub.add_argument("--grid", nargs="+", required=True, metavar="NAME=V1,V2",
                              help="values to try per hyper-parameter")  # fmt: skip
+        else:
+            sub.add_argument("--tune", nargs="+", metavar="NAME=V1,V2",
+                             help="chosen per fold on its own validation rows")  # fmt: skip
     return parser
 
 
@@ -95,7 +99,8 @@ def _run(args: argparse.Namespace) -> str:
     data = load(args.dataset, limit=args.limit)
     progress = not args.quiet
     if args.command == "evaluate":
-        result = evaluate(data, args.protocol, config, not args.no_trust, args.seed, progress)
+        grid = _assignments(args.tune) if args.tune else None
+        result = evaluate(data, args.protocol, config, not args.no_trust, args.seed, progress, grid)
         return json.dumps(result) if args.json else _table(result)
     ranked = tune(data, args.protocol, _assignments(args.grid), config, args.seed, progress)
     if args.json:

@@ -7,8 +7,13 @@
   Recall@10 and Precision@10 on the test part with the user's train and validation items
   masked (RecBole masks every interaction it showed the model or used for selection).
 
-``tune`` searches hyper-parameters honestly: on a validation fold carved out of the first
-fold's training part (rating) or on the validation part (ranking); no test row is used.
+Tuning is nested (``evaluate(..., grid=...)``, ``evaluate --tune``): in each outer fold the
+hyper-parameters are chosen on validation rows carved from that fold's own training part
+(rating) or on the validation part of the split (ranking), then the chosen model learns on
+the whole training part and is tested; no test row of the run is ever used for choosing.
+``tune`` scores a grid once, on the first fold's inner split, to pick a site's defaults: its
+validation rows lie in the other folds' test parts, so figures from evaluating defaults
+picked that way are optimistic; the published tables come from nested runs.
 """
 
 from __future__ import annotations
@@ -89,28 +94,56 @@ def _error_metrics(predicted: np.ndarray, actual: np.ndarray) -> dict[str, float
     return {"rmse": rmse(predicted, actual), "mae": mae(predicted, actual)}
 
 
+def _inner_split(train: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (indices) of an outer training part cut into fitting and validation rows: one
+    inner fold of ``FOLDS`` (seed + 1) is the validation part."""
+    rows = np.flatnonzero(train)
+    inner = kfold(rows.size, FOLDS, seed + 1)
+    return rows[inner != 0], rows[inner == 0]
+
+
+def _rating_score(data: SocialDataset, fit: np.ndarray, valid: np.ndarray):
+    """Validation RMSE of a config learning on ``fit`` rows (lower is better)."""
+
+    def score(config: SocialMFConfig) -> float:
+        predicted = _rating_fold(data, fit, valid, SocialMF(config), progress=False)
+        return rmse(predicted, data.values[valid])
+
+    return score
+
+
 def rating_5fold(
-    data: SocialDataset, config: SocialMFConfig, seed: int = 0, progress: bool = False
-) -> tuple[dict, dict]:
-    """LibRec-style k-fold cross-validation: (sentirec metrics, {baseline: metrics})."""
+    data: SocialDataset,
+    config: SocialMFConfig,
+    seed: int = 0,
+    progress: bool = False,
+    grid: Mapping[str, Iterable] | None = None,
+) -> tuple[dict, dict, list[dict]]:
+    """LibRec-style k-fold cross-validation: (sentirec metrics, {baseline: metrics}, the
+    overrides chosen per fold). With ``grid``, each fold chooses ours on validation rows
+    carved from its own training part (nested)."""
     if data.implicit:
         raise ProtocolError(f"rating-5fold needs explicit ratings; {data.kind} is implicit")
     folds = kfold(len(data), FOLDS, seed)
-    makers = {"sentirec": lambda: SocialMF(config), **_rating_baselines(data.kind, seed)}
-    totals = {name: [] for name in makers}
-    steps = tqdm(total=FOLDS * len(makers), desc=f"{data.kind} rating-5fold", disable=not progress)
+    baselines = _rating_baselines(data.kind, seed)
+    totals = {name: [] for name in ("sentirec", *baselines)}
+    chosen = []
+    steps = tqdm(total=FOLDS, desc=f"{data.kind} rating-5fold", disable=not progress)
     for fold in range(FOLDS):
         train, test = folds != fold, folds == fold
+        overrides = _best(_rating_score(data, *_inner_split(train, seed)), config, grid, False)
+        chosen.append(overrides)
+        makers = {"sentirec": lambda o=overrides: SocialMF(replace(config, **o)), **baselines}
         for name, make in makers.items():
             predicted = _rating_fold(data, train, test, make(), progress=False)
             totals[name].append(_error_metrics(predicted, data.values[test]))
-            steps.update()
+        steps.update()
     steps.close()
     averaged = {
         name: {m: float(np.mean([r[m] for r in runs])) for m in runs[0]}
         for name, runs in totals.items()
     }
-    return averaged.pop("sentirec"), averaged
+    return averaged.pop("sentirec"), averaged, chosen
 
 
 # --------------------------------------------------------------------------- ranking
@@ -153,20 +186,59 @@ def _ranking_baselines() -> dict[str, Callable[[], object]]:
     return {"popularity": Popularity, "bpr_mf": BPRMF}
 
 
+def _ranking_score(data: SocialDataset, parts: np.ndarray, universe: _Universe):
+    """Validation NDCG@10 of a config learning on the train part (higher is better)."""
+    history, truth = universe.matrix(parts == TRAIN), universe.matrix(parts == VALID)
+
+    def score(config: SocialMFConfig) -> float:
+        model = _fit_rows(SocialMF(config), data, parts == TRAIN, progress=False)
+        return ranking_metrics(universe.top_items(model, history), truth)[f"ndcg@{TOP_K}"]
+
+    return score
+
+
 def ranking_811(
-    data: SocialDataset, config: SocialMFConfig, seed: int = 0, progress: bool = False
-) -> tuple[dict, dict]:
-    """RecBole-style 8:1:1 per-user split with full ranking: (sentirec, {baseline: metrics})."""
+    data: SocialDataset,
+    config: SocialMFConfig,
+    seed: int = 0,
+    progress: bool = False,
+    grid: Mapping[str, Iterable] | None = None,
+) -> tuple[dict, dict, list[dict]]:
+    """RecBole-style 8:1:1 per-user split with full ranking: (sentirec, {baseline: metrics},
+    [the overrides chosen]). With ``grid``, ours is chosen on the validation part."""
     parts = ratio_split_per_user(data.users, (0.8, 0.1, 0.1), seed)
     universe = _Universe(data)
     history = universe.matrix(parts != TEST)
     truth = universe.matrix(parts == TEST)
+    overrides = _best(_ranking_score(data, parts, universe), config, grid, True)
+    config = replace(config, **overrides)
     makers = {"sentirec": lambda: SocialMF(config), **_ranking_baselines()}
     results = {}
     for name, make in tqdm(makers.items(), desc=f"{data.kind} ranking-811", disable=not progress):
         model = _fit_rows(make(), data, parts == TRAIN, progress=False)
         results[name] = ranking_metrics(universe.top_items(model, history), truth, TOP_K)
-    return results.pop("sentirec"), results
+    return results.pop("sentirec"), results, [overrides]
+
+
+# --------------------------------------------------------------------------- tuning
+
+
+def _combinations(grid: Mapping[str, Iterable]) -> list[dict]:
+    names = list(grid)
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
+
+
+def _scored(score, base: SocialMFConfig, grid: Mapping[str, Iterable], higher: bool, progress):
+    """Every combination of ``grid`` with its validation score; best first."""
+    combos = _combinations(grid)
+    steps = tqdm(combos, desc="tune", disable=not progress, leave=False)
+    results = [(overrides, score(replace(base, **overrides))) for overrides in steps]
+    return sorted(results, key=lambda r: r[1], reverse=higher)
+
+
+def _best(score, base: SocialMFConfig, grid: Mapping[str, Iterable] | None, higher: bool):
+    """The best overrides of ``grid`` by ``score`` ({} without a grid: ``base`` as is)."""
+    return _scored(score, base, grid, higher, False)[0][0] if grid else {}
 
 
 # --------------------------------------------------------------------------- entry points
@@ -179,14 +251,20 @@ def evaluate(
     use_trust: bool = True,
     seed: int = 0,
     progress: bool = False,
+    grid: Mapping[str, Iterable] | None = None,
 ) -> dict:
-    """Run ``protocol`` on ``data`` and return the JSON-ready result object."""
+    """Run ``protocol`` on ``data`` and return the JSON-ready result object; with ``grid``,
+    ours is tuned within the run (nested) and ``tuned`` says what each fold chose."""
     if protocol not in PROTOCOLS:
         raise ProtocolError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
     config = replace(config or default_config(data.kind, protocol, use_trust), use_trust=use_trust)
     runner = rating_5fold if protocol == "rating-5fold" else ranking_811
     started = time.perf_counter()
-    ours, baselines = runner(data, config, seed, progress)
+    ours, baselines, chosen = runner(data, config, seed, progress, grid)
+    tuned = {
+        "grid": {name: list(values) for name, values in (grid or {}).items()},
+        "chosen": chosen,
+    }
     return {
         "dataset": data.kind,
         "protocol": protocol,
@@ -195,30 +273,8 @@ def evaluate(
         "trust": use_trust,
         "seconds": round(time.perf_counter() - started, 1),
         "config": asdict(config),
+        **({"tuned": tuned} if grid else {}),
     }
-
-
-def _validation_score(data: SocialDataset, protocol: str, seed: int):
-    """A function scoring one config on validation data only (lower is better)."""
-    if protocol == "rating-5fold":
-        outer_train = np.flatnonzero(kfold(len(data), FOLDS, seed) != 0)
-        inner = kfold(outer_train.size, FOLDS, seed + 1)
-        train, valid = outer_train[inner != 0], outer_train[inner == 0]
-
-        def score(config: SocialMFConfig) -> float:
-            predicted = _rating_fold(data, train, valid, SocialMF(config), progress=False)
-            return rmse(predicted, data.values[valid])
-
-        return score
-    parts = ratio_split_per_user(data.users, (0.8, 0.1, 0.1), seed)
-    universe = _Universe(data)
-    history, truth = universe.matrix(parts == TRAIN), universe.matrix(parts == VALID)
-
-    def score(config: SocialMFConfig) -> float:
-        model = _fit_rows(SocialMF(config), data, parts == TRAIN, progress=False)
-        return -ranking_metrics(universe.top_items(model, history), truth)[f"ndcg@{TOP_K}"]
-
-    return score
 
 
 def tune(
@@ -230,15 +286,15 @@ def tune(
     progress: bool = False,
 ) -> list[tuple[dict, float]]:
     """Score every combination of ``grid`` values on validation data; best first. The
-    score is validation RMSE (rating) or validation NDCG@10 (ranking)."""
+    score is validation RMSE (rating: the first fold's inner split) or validation NDCG@10
+    (ranking). For a site's defaults; evaluation tunes nested (``evaluate(grid=...)``)."""
     if protocol not in PROTOCOLS:
         raise ProtocolError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
     base = base or default_config(data.kind, protocol)
-    score = _validation_score(data, protocol, seed)
-    names = list(grid)
-    combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
-    results = []
-    for overrides in tqdm(combos, desc=f"tune {data.kind}", disable=not progress):
-        value = score(replace(base, **overrides))
-        results.append((overrides, abs(value)))
-    return sorted(results, key=lambda r: r[1], reverse=protocol != "rating-5fold")
+    if protocol == "rating-5fold":
+        first_train = kfold(len(data), FOLDS, seed) != 0
+        return _scored(
+            _rating_score(data, *_inner_split(first_train, seed)), base, grid, False, progress
+        )
+    parts = ratio_split_per_user(data.users, (0.8, 0.1, 0.1), seed)
+    return _scored(_ranking_score(data, parts, _Universe(data)), base, grid, True, progress)

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sentirec.recommend import baselines
+from sentirec.recommend import baselines, offline
 from sentirec.recommend.__main__ import main
 from sentirec.recommend.datasets import SocialDataset, load
 from sentirec.recommend.offline import ProtocolError, evaluate, tune
-from sentirec.recommend.social_mf import SocialMFConfig
+from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+from sentirec.recommend.splits import kfold
 
 QUICK = SocialMFConfig(factors=4, burn_in=5, samples=20)
 QUICK_RANKING = SocialMFConfig(objective="ranking", factors=8, reg=0.5, epochs=4)
@@ -80,6 +81,47 @@ def test_tune_scores_on_validation_best_first():
         two_group_dataset("lastfm", True), "ranking-811", {"reg": [0.5, 5]}, QUICK_RANKING
     )
     assert ranked[0][1] >= ranked[1][1]
+
+
+def test_nested_tuning_chooses_each_fold_on_its_own_training_part(monkeypatch):
+    """Every model fitted or scored while choosing a fold's hyper-parameters sees only that
+    fold's training rows; the chosen one then learns on all of them and meets the test."""
+    seen = []
+
+    class Recording(SocialMF):
+        def fit(self, users, items, values, **kwargs):
+            self.fitted = set(zip(users.tolist(), items.tolist(), strict=True))
+            return super().fit(users, items, values, **kwargs)
+
+        def predict(self, users, items, item_groups=None):
+            seen.append((self.fitted, set(zip(users.tolist(), items.tolist(), strict=True))))
+            return super().predict(users, items, item_groups)
+
+    monkeypatch.setattr(offline, "SocialMF", Recording)
+    data = two_group_dataset()
+    grid = {"factors": [1, 4]}
+    result = evaluate(data, "rating-5fold", QUICK, grid=grid)
+
+    pairs = list(zip(data.users.tolist(), data.items.tolist(), strict=True))
+    folds = kfold(len(data), offline.FOLDS, 0)
+    assert len(seen) == offline.FOLDS * (len(grid["factors"]) + 1)
+    for fold in range(offline.FOLDS):
+        test = {pair for pair, f in zip(pairs, folds, strict=True) if f == fold}
+        *choosing, (final_fit, final_test) = seen[3 * fold : 3 * fold + 3]
+        for fitted, validation in choosing:
+            assert not fitted & test and not validation & test and not fitted & validation
+            assert fitted | validation == set(pairs) - test
+        assert final_test == test and final_fit == set(pairs) - test
+    assert result["tuned"] == {"grid": grid, "chosen": result["tuned"]["chosen"]}
+    assert len(result["tuned"]["chosen"]) == offline.FOLDS
+    assert all(c["factors"] in (1, 4) for c in result["tuned"]["chosen"])
+
+
+def test_nested_tuning_on_the_ranking_split_chooses_on_the_validation_part():
+    result = evaluate(
+        two_group_dataset("lastfm", True), "ranking-811", QUICK_RANKING, grid={"reg": [0.5, 5]}
+    )
+    assert result["tuned"]["chosen"][0]["reg"] in (0.5, 5)
 
 
 @pytest.fixture
