@@ -61,6 +61,10 @@ def _architecture(value: Any) -> bool:
 
 # key -> (predicate, what a valid value looks like)
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "ITEM_DATE_FIELD": (
+        lambda v: v is None or _non_empty_str(v),
+        'None (found by itself) or the name of the item model\'s date field, e.g. "published"',
+    ),
     "MAX_REVIEW_CHARS": (_positive_int, "a positive integer, e.g. 10000"),
     "GPU_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.gpu"'),
     "DEFAULT_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.default"'),
@@ -171,6 +175,51 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 hint='Write "app_label.ModelName" of an installed model, e.g. "shop.Product", '
                 'or remove it to use "sentirec.Item".',
                 id="sentirec.E005",
+            )
+        )
+    return errors
+
+
+@checks.register(checks.Tags.compatibility)
+def check_item_model(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """What the pages need of the item model: a one-column key for its URLs, a date
+    field for "newest"."""
+    from django.db.models import CompositePrimaryKey
+
+    from sentirec.conf import settings
+    from sentirec.itemmodel import date_field, is_date_field
+
+    try:
+        model = apps.get_model(item_model_label(), require_ready=False)
+    except (ValueError, LookupError):
+        return []  # sentirec.E005 says so
+    label = model._meta.label
+    errors: list[checks.CheckMessage] = []
+    if isinstance(model._meta.pk, CompositePrimaryKey):
+        errors.append(
+            checks.Error(
+                f"{label} has a composite primary key; sentirec's item pages and foreign "
+                "keys need a single-column one.",
+                hint="Give the model a single-column primary key (an integer, UUID or slug).",
+                id="sentirec.E010",
+            )
+        )
+    named = settings.ITEM_DATE_FIELD
+    if isinstance(named, str) and not is_date_field(model, named):
+        errors.append(
+            checks.Error(
+                f'SENTIREC["ITEM_DATE_FIELD"] = {named!r} is not a date field of {label}.',
+                hint="Name a DateField or DateTimeField of the item model, or remove the setting.",
+                id="sentirec.E011",
+            )
+        )
+    elif date_field(model) is None:
+        errors.append(
+            checks.Warning(
+                f'{label} has no date field, so "Newest" sorts items by their first review.',
+                hint='Set SENTIREC["ITEM_DATE_FIELD"] to the name of its creation date, or '
+                "its Meta.get_latest_by.",
+                id="sentirec.W010",
             )
         )
     return errors

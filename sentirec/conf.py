@@ -18,6 +18,8 @@ ITEM_MODEL_SETTING = "SENTIREC_ITEM_MODEL"
 DEFAULT_ITEM_MODEL = "sentirec.Item"
 
 DEFAULTS: dict[str, Any] = {
+    # The item model
+    "ITEM_DATE_FIELD": None,
     # Reviews
     "MAX_REVIEW_CHARS": 10_000,
     # Celery routing

@@ -1,18 +1,21 @@
 """sentirec's pages and its REST API. Include it at the site's root or under a prefix."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from sentirec.converters import ItemPkConverter
 from sentirec.views import accounts, feed, items, pages, people, status
 
 app_name = "sentirec"
 
+register_converter(ItemPkConverter, "sentirec_item")
+
 urlpatterns = [
     path("", feed.home, name="home"),
     path("items/", items.item_list, name="item-list"),
-    path("items/<int:pk>/", items.item_detail, name="item-detail"),
-    path("items/<int:pk>/review/", items.review_save, name="review-save"),
-    path("items/<int:pk>/review/delete/", items.review_delete, name="review-delete"),
-    path("items/<int:pk>/rating/", items.rating_save, name="rating-save"),
+    path("items/<sentirec_item:pk>/", items.item_detail, name="item-detail"),
+    path("items/<sentirec_item:pk>/review/", items.review_save, name="review-save"),
+    path("items/<sentirec_item:pk>/review/delete/", items.review_delete, name="review-delete"),
+    path("items/<sentirec_item:pk>/rating/", items.rating_save, name="rating-save"),
     path("people/<str:username>/", people.profile, name="profile"),
     path("people/<str:username>/follow/", people.follow, name="follow"),
     path("people/<str:username>/unfollow/", people.unfollow, name="unfollow"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -57,7 +58,7 @@ def sentiment_mix(stats: ItemStats | None) -> list[MixPart]:
     ]
 
 
-def _item(pk: int) -> Model:
+def _item(pk: Any) -> Model:
     return get_object_or_404(item_model()._default_manager.select_related("sentirec_stats"), pk=pk)
 
 
@@ -87,13 +88,13 @@ def _item_page(
     return render(request, "sentirec/item_detail.html", context, status=status)
 
 
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     return _item_page(request, _item(pk))
 
 
 @login_required
 @require_POST
-def review_save(request: HttpRequest, pk: int) -> HttpResponse:
+def review_save(request: HttpRequest, pk: Any) -> HttpResponse:
     """Create or edit the signed-in user's review; there is no way to name another's."""
     item = _item(pk)
     own = Review.objects.filter(user=request.user, item=item).first()
@@ -107,7 +108,7 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def review_delete(request: HttpRequest, pk: Any) -> HttpResponse:
     item = _item(pk)
     get_object_or_404(Review, user=request.user, item=item).delete()
     messages.success(request, "Your review was deleted. Your stars stay until you change them.")
@@ -116,7 +117,7 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rating_save(request: HttpRequest, pk: int) -> HttpResponse:
+def rating_save(request: HttpRequest, pk: Any) -> HttpResponse:
     item = _item(pk)
     rating = Rating.objects.filter(user=request.user, item=item).first()
     form = RatingForm(request.POST, instance=rating, user=request.user, item=item)

@@ -1,6 +1,7 @@
 """System checks reject wrong settings with a message that says what to write instead."""
 
 import pytest
+from django.test.utils import isolate_apps
 
 from sentirec.checks import ARCHITECTURES, RULES, check_settings
 from sentirec.conf import DEFAULTS
@@ -72,3 +73,50 @@ def test_settings_read_through_conf_and_reloaded(settings):
     assert sentirec_settings.MAX_REVIEW_CHARS == 42
     with pytest.raises(AttributeError):
         sentirec_settings.NOT_A_SETTING  # noqa: B018
+
+
+def test_item_date_field_must_name_a_date_field_of_the_item_model(settings):
+    from sentirec.checks import check_item_model
+
+    assert check_item_model() == []  # sentirec.Item's "created" is found by itself
+    for wrong in ("title", "no_such_field"):
+        settings.SENTIREC = {"ITEM_DATE_FIELD": wrong}
+        errors = check_item_model()
+        assert ids(errors) == ["sentirec.E011"]
+        assert repr(wrong) in errors[0].msg
+    settings.SENTIREC = {"ITEM_DATE_FIELD": "created"}
+    assert check_item_model() == []
+    settings.SENTIREC = {"ITEM_DATE_FIELD": 7}
+    assert ids(check_settings()) == ["sentirec.E003"]
+
+
+def test_an_item_model_without_a_date_field_gets_a_warning(settings):
+    from sentirec.checks import check_item_model
+
+    settings.SENTIREC_ITEM_MODEL = "auth.Group"  # a model with no date field
+    warnings = check_item_model()
+    assert ids(warnings) == ["sentirec.W010"]
+    assert "ITEM_DATE_FIELD" in warnings[0].hint
+
+
+@isolate_apps("sentirec")
+def test_a_composite_primary_key_is_an_error(monkeypatch):
+    from django.apps import apps
+    from django.db import models
+
+    from sentirec.checks import check_item_model
+
+    class Edition(models.Model):
+        pk = models.CompositePrimaryKey("isbn", "printing")
+        isbn = models.CharField(max_length=13)
+        printing = models.PositiveIntegerField()
+        created = models.DateTimeField()
+
+        class Meta:
+            app_label = "sentirec"
+
+        def __str__(self) -> str:
+            return self.isbn
+
+    monkeypatch.setattr(apps, "get_model", lambda *args, **kwargs: Edition)
+    assert ids(check_item_model()) == ["sentirec.E010"]
