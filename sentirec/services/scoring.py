@@ -51,9 +51,17 @@ def score_reviews(
     """
     from sentirec import engine  # imports torch: only processes that score pay for it
 
-    current = engine.active_engine()
-    report = ScoringReport(model_version=current.version)
     ids = sorted(set(review_ids))
+    try:
+        current = engine.active_engine()
+    except Exception as exc:  # no model to score with: record it on the reviews, retry later
+        logger.exception("Could not load a sentiment model to score %d reviews", len(ids))
+        unscored = Review.objects.filter(pk__in=ids).exclude(
+            sentiment_status=SentimentStatus.SCORED
+        )
+        failed = _record_failure(unscored, f"{type(exc).__name__}: {exc}")
+        return ScoringReport(failed=failed)
+    report = ScoringReport(model_version=current.version)
     size = settings.SCORING_BATCH_SIZE
     for batch_ids in _batches(ids, size):
         wanted = set(batch_ids)
@@ -100,16 +108,30 @@ def _claim(ids: Sequence[int], version: str, rescore: bool, top_up: int) -> list
 
 
 def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
+    """Score and write one batch; any failure, the model's or the database's (a write the
+    debug toolbar breaks), is logged and counted on each review, and the sweeper retries."""
     try:
-        predictions = current.predictor.predict([review.text for review in reviews])
-    except Exception as exc:  # a model bug must not lose reviews: record it, retry later
+        written = _write_scores(_score_rows(current, reviews))
+    except Exception as exc:  # must not lose reviews: record it, retry later
         logger.exception("Scoring %d reviews with %s failed", len(reviews), current.version)
-        _record_failure(reviews, f"{type(exc).__name__}: {exc}")
+        _record_failure(
+            Review.objects.filter(pk__in=[r.pk for r in reviews]), f"{type(exc).__name__}: {exc}"
+        )
         report.failed += len(reviews)
         return
+    report.scored += written
+    report.skipped += len(reviews) - written
+    report.item_ids.update(review.item_id for review in reviews)
+    report.user_ids.update(review.user_id for review in reviews)
+    report.review_ids.update(review.pk for review in reviews)
+
+
+def _score_rows(current, reviews: list[Review]) -> list[tuple]:
+    """The rows :func:`_write_scores` writes: the model's predictions for ``reviews``."""
+    predictions = current.predictor.predict([review.text for review in reviews])
     now = timezone.now()
     limit = settings.HIGHLIGHT_WORDS
-    rows = [
+    return [
         (
             SentimentStatus.SCORED.value,
             prediction.label,
@@ -125,12 +147,6 @@ def _score_batch(current, reviews: list[Review], report: ScoringReport) -> None:
         )
         for review, prediction in zip(reviews, predictions, strict=True)
     ]
-    written = _write_scores(rows)
-    report.scored += written
-    report.skipped += len(rows) - written
-    report.item_ids.update(review.item_id for review in reviews)
-    report.user_ids.update(review.user_id for review in reviews)
-    report.review_ids.update(review.pk for review in reviews)
 
 
 SCORE_FIELDS = (
@@ -206,10 +222,11 @@ def _value_type(field) -> str:
     return field.cast_db_type(connection)
 
 
-def _record_failure(reviews: list[Review], reason: str) -> None:
-    """Count the attempt; after ``SCORING_MAX_ATTEMPTS`` the review is marked failed (one
-    UPDATE: its right-hand sides read each row's attempts before the increment)."""
-    Review.objects.filter(pk__in=[r.pk for r in reviews]).update(
+def _record_failure(reviews, reason: str) -> int:
+    """Count the attempt on these reviews (a queryset); after ``SCORING_MAX_ATTEMPTS`` a
+    review is marked failed (one UPDATE: its right-hand sides read each row's attempts
+    before the increment). Returns how many were recorded."""
+    return reviews.update(
         sentiment_attempts=F("sentiment_attempts") + 1,
         sentiment_status=Case(
             When(

@@ -42,10 +42,27 @@ def _opinions_by_item(item_ids: list[int]) -> dict[int, dict[int, list[float]]]:
     return table
 
 
-def _global_mean_opinion() -> float:
-    """The site-wide mean opinion the Bayesian average shrinks toward (0 when empty)."""
-    totals = ItemStats.objects.aggregate(total=Sum("opinion_total"), count=Sum("opinion_count"))
-    return (totals["total"] or 0.0) / totals["count"] if totals["count"] else 0.0
+def _global_mean_opinion(item_ids: list[int], total: float, count: int) -> float:
+    """The site-wide mean opinion the Bayesian average shrinks toward (0 when empty).
+
+    ``item_ids`` are being refreshed and their fresh ``total`` and ``count`` replace what
+    is stored for them: the stored values are the old ones (an item whose only rating
+    went from 0.5 to 5 stars would otherwise be shrunk toward its own old -1).
+    """
+    others = ItemStats.objects.exclude(item_id__in=item_ids).aggregate(
+        total=Sum("opinion_total"), count=Sum("opinion_count")
+    )
+    total += others["total"] or 0.0
+    count += others["count"] or 0
+    return total / count if count else 0.0
+
+
+def _opinion_sum(by_user: dict[int, list[float]]) -> tuple[float, int]:
+    """The sum and number of one item's opinion values (users with stars or sentiment)."""
+    values = np.array(list(by_user.values()), dtype=float).reshape(-1, 3)
+    opinion = opinion_values(values[:, 0], values[:, 1], values[:, 2])
+    opinion = opinion[~np.isnan(opinion)]
+    return float(opinion.sum()), int(opinion.size)
 
 
 def refresh_item_stats(item_ids: Iterable[int]) -> int:
@@ -114,17 +131,18 @@ def _refresh_chunk(item_ids: list[int]) -> None:
             last=Max("updated"),
         )
     }
-    opinions = _opinions_by_item(item_ids)
-    global_mean = _global_mean_opinion()
+    opinions = {
+        item_id: _opinion_sum(table) for item_id, table in _opinions_by_item(item_ids).items()
+    }
+    global_mean = _global_mean_opinion(
+        item_ids, sum(t for t, _ in opinions.values()), sum(n for _, n in opinions.values())
+    )
     prior = settings.QUALITY_PRIOR_STRENGTH
     now = timezone.now()
     rows = []
     for item_id in item_ids:
         r, v = ratings.get(item_id, {}), reviews.get(item_id, {})
-        values = np.array(list(opinions.get(item_id, {}).values()), dtype=float).reshape(-1, 3)
-        opinion = opinion_values(values[:, 0], values[:, 1], values[:, 2])
-        opinion = opinion[~np.isnan(opinion)]
-        total, count = float(opinion.sum()), int(opinion.size)
+        total, count = opinions.get(item_id, (0.0, 0))
         last = max((t for t in (r.get("last"), v.get("last")) if t), default=None)
         rows.append(
             ItemStats(

@@ -112,6 +112,69 @@ def test_failure_is_counted_then_marked_failed(toy_model, user, item, settings, 
     assert "CUDA out of memory" in r.sentiment_failure_reason
 
 
+class BrokenScoreWrites:
+    """Like the debug toolbar's SQL panel on SQLite: the statement writing scores fails."""
+
+    def __call__(self, execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("UPDATE") and "sentiment_label" in sql:
+            raise TypeError("'NoneType' object is not iterable")
+        return execute(sql, params, many, context)
+
+
+def test_a_failed_score_write_in_process_is_recorded_logged_and_retried(
+    toy_model, user, item, settings, caplog, django_capture_on_commit_callbacks
+):
+    """In eager mode on the request's on_commit, the failure lands on the review and in
+    the log (it used to vanish into Celery's unread eager result: attempts stayed 0)."""
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    broken = connection.execute_wrapper(BrokenScoreWrites())
+    with broken, caplog.at_level("ERROR"), django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/reviews/", {"item": item.pk, "text": "loved it", "stars": 5})
+    assert response.status_code == 201, response.content
+    r = Review.objects.get(pk=response.json()["id"])
+    assert (r.sentiment_status, r.sentiment_attempts) == ("pending", 1)
+    assert "TypeError: 'NoneType' object is not iterable" in r.sentiment_failure_reason
+    assert r.sentiment_attempted_at is not None
+    assert "Scoring 1 reviews with" in caplog.text and "failed" in caplog.text
+    settings.SENTIREC = {"SWEEP_GRACE_SECONDS": 0, "SCORING_BACKOFF_SECONDS": 0}
+    assert scoring.sweep_pending_reviews() == 1  # the sweeper retries it; now it works
+    r.refresh_from_db()
+    assert (r.sentiment_status, r.sentiment_failure_reason) == ("scored", "")
+
+
+def test_a_model_that_cannot_load_is_recorded_on_the_reviews(
+    user, item, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def missing():
+        raise FileNotFoundError("sentirec/models/v3.pt")
+
+    monkeypatch.setattr(engine, "active_engine", missing)
+    with caplog.at_level("ERROR"), django_capture_on_commit_callbacks(execute=True):
+        r = review(user, item)
+    r.refresh_from_db()
+    assert (r.sentiment_status, r.sentiment_attempts) == ("pending", 1)
+    assert "FileNotFoundError" in r.sentiment_failure_reason
+    assert "Could not load a sentiment model to score 1 reviews" in caplog.text
+
+
+def test_a_task_failing_in_eager_mode_is_logged(caplog, monkeypatch):
+    from sentirec import tasks
+    from sentirec.queueing import enqueue
+
+    def broken():
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(scoring, "sweep_pending_reviews", broken)
+    with caplog.at_level("ERROR", "sentirec.queueing"):
+        assert enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
+    assert "sentirec.sweep_pending_reviews() failed in-process" in caplog.text
+    assert "RuntimeError: disk full" in caplog.text
+
+
 def test_sweeper_respects_grace_and_backoff(user, other_user, item, settings):
     settings.SENTIREC = {"SWEEP_GRACE_SECONDS": 60, "SCORING_BACKOFF_SECONDS": 100}
     now = timezone.now()
