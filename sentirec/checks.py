@@ -52,7 +52,7 @@ def _recommender_options(value: Any) -> bool:
 #: What ``RETRAIN_ARCH`` may name: the keys of ``sentirec.sentiment.architectures.ARCHITECTURES``,
 #: written out because that module imports torch and checks run in web processes (a test
 #: keeps the two lists equal).
-ARCHITECTURES = ("mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram")
+ARCHITECTURES = ("mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram", "minilm")
 
 
 def _architecture(value: Any) -> bool:

@@ -1,4 +1,5 @@
-"""The model registry: ``mlp``, ``cnn``, ``lstm``, ``rnn``, ``seqcnn``, ``ngram`` (+ ``ensemble``).
+"""The model registry: ``mlp``, ``cnn``, ``lstm``, ``rnn``, ``seqcnn``, ``ngram``, ``minilm``
+(+ ``ensemble``).
 
 Every model maps ``(ids, lengths)`` -> logits and exposes per-token weights through
 :meth:`SentimentModel.token_weights`: attention for the models that have it, gradient x
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .minilm import MiniLM
 
 _NEG = -1e4  # additive mask value: finite so fully padded rows never produce NaN
 
@@ -409,13 +412,14 @@ class NGramBag(SentimentModel):
         return (w * r).detach(), float(b.detach())
 
 
-ARCHITECTURES: dict[str, type[SentimentModel]] = {
+ARCHITECTURES: dict[str, type[nn.Module]] = {
     "mlp": MLP,
     "cnn": TextCNN,
     "lstm": BiLSTM,
     "rnn": PlainRNN,
     "seqcnn": SeqCNN,
     "ngram": NGramBag,
+    "minilm": MiniLM,
 }
 
 

@@ -57,6 +57,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         val.texts if val else None,
         val.labels if val else None,
         progress=not args.quiet,
+        checkpoint_dir=args.checkpoint_dir,
     )
     result.bundle.save(args.out)
     print(json.dumps({"out": str(args.out), "version": result.bundle.version, **result.metrics}))
@@ -182,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="architecture hyper-parameter, e.g. hidden=64 (JSON values)",
     )
     p.add_argument("--device")
+    p.add_argument(
+        "--checkpoint-dir",
+        help="minilm: save progress here every 50 batches and resume from it when run again",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 

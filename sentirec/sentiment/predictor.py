@@ -16,6 +16,7 @@ import torch
 
 from .batching import bucket_batches, pad
 from .bundle import Bundle
+from .minilm import PAD_ID, UNK_PIECE, encode_words
 from .text import UNK_ID, Token, head_tail, tokenize_spans
 from .training import resolve_device
 
@@ -58,12 +59,13 @@ class Predictor:
         self.top_k = top_k
         self.model = bundle.build_model().to(self.device)
         self.temperature = bundle.temperature
+        self.pieces = bundle.arch == "minilm"  # WordPiece input; weights summed per word
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """One :class:`Prediction` per text, in order; never raises on odd input."""
         prepared = [self._prepare(t if isinstance(t, str) else str(t)) for t in texts]
         results: list[Prediction] = [NEUTRAL] * len(prepared)
-        scorable = [i for i, (ids, _) in enumerate(prepared) if any(x != UNK_ID for x in ids)]
+        scorable = [i for i, (_, _, _, known) in enumerate(prepared) if known]
         for batch in bucket_batches([len(prepared[i][0]) for i in scorable], self.batch_size):
             rows = [scorable[j] for j in batch]
             ids, lengths = pad([prepared[i][0] for i in rows], self.device)
@@ -78,7 +80,9 @@ class Predictor:
             for k, i in enumerate(rows):
                 p = positive[k]
                 highlights = (
-                    self._highlights(texts[i], prepared[i][1], weight_rows[k])
+                    self._highlights(
+                        texts[i], prepared[i][1], self._word_weights(prepared[i], weight_rows[k])
+                    )
                     if weight_rows is not None
                     else []
                 )
@@ -88,9 +92,26 @@ class Predictor:
                 )
         return results
 
-    def _prepare(self, text: str) -> tuple[list[int], list[Token]]:
+    def _prepare(self, text: str) -> tuple[list[int], list[Token], list[int] | None, bool]:
+        """Model ids, the words they stand for, each id's word (None: one id per word), and
+        whether any word is known to the model."""
+        if self.pieces:
+            ids, words, group = encode_words(text, self.bundle.max_tokens)
+            return ids, words, group, any(i not in (UNK_PIECE, PAD_ID) for i in ids[1:-1])
         spans = head_tail(text_spans(text), self.bundle.max_tokens)
-        return self.bundle.vocab.encode([t.text for t in spans]), spans
+        ids = self.bundle.vocab.encode([t.text for t in spans])
+        return ids, spans, None, any(x != UNK_ID for x in ids)
+
+    @staticmethod
+    def _word_weights(prepared: tuple, weights: list[float]) -> list[float]:
+        _, words, group, _ = prepared
+        if group is None:
+            return weights
+        out = [0.0] * len(words)
+        for g, w in zip(group, weights, strict=False):
+            if g >= 0:
+                out[g] += w
+        return out
 
     def _highlights(
         self, text: str, spans: list[Token], weights: list[float]

@@ -123,12 +123,15 @@ def train(
     val_labels: Sequence[int] | None = None,
     progress: bool = True,
     teacher_probs: Sequence[float] | None = None,
+    checkpoint_dir: str | None = None,
 ) -> TrainResult:
     """Train ``config.arch`` on ``texts``/``labels`` (1 = positive) and return a bundle.
 
     With ``val_texts``/``val_labels`` that fixed set is used for early stopping and
     calibration; otherwise ``config.val_fraction`` of the distinct texts is held out.
     ``teacher_probs`` (P(positive) per training text) enables distillation.
+    ``arch="minilm"`` is fine-tuned by :func:`.finetune.finetune` (WordPiece input, no word
+    vocabulary or GloVe); ``checkpoint_dir`` makes that run resumable.
     """
     config = config or TrainConfig()
     started = time.perf_counter()
@@ -144,6 +147,14 @@ def train(
     val_texts, val_labels = list(val_texts), [int(y) for y in (val_labels or [])]
     if not texts:
         raise ValueError("no training examples")
+    if config.arch == "minilm":
+        from .finetune import finetune
+
+        targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
+        bundle, history, metrics = finetune(
+            texts, labels, targets, config, val_texts, val_labels, device, progress, checkpoint_dir
+        )
+        return TrainResult(bundle, history, metrics, time.perf_counter() - started)
 
     tokens = [head_tail(tokenize(t), config.max_tokens) for t in texts]
     vectors = load_vectors(config.embeddings) if config.embeddings else None

@@ -71,6 +71,15 @@ SMALL_HPARAMS = {
     "rnn": {"hidden": 16},
     "seqcnn": {"hidden": 16, "filters": 16},
     "ngram": {"buckets": 1024},
+    # a 1-layer, 64-wide random BERT: the real WordPiece, none of the base weights
+    "minilm": {
+        "layers": 1,
+        "hidden": 64,
+        "heads": 4,
+        "inner": 128,
+        "train_layers": 1,
+        "pretrained": False,
+    },
 }
 
 

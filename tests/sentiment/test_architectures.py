@@ -9,7 +9,8 @@ from .conftest import SMALL_HPARAMS
 @pytest.fixture(params=sorted(ARCHITECTURES))
 def model(request):
     torch.manual_seed(0)
-    return build_model(request.param, 30, {"embed_dim": 8, **SMALL_HPARAMS[request.param]}).eval()
+    words = {} if request.param == "minilm" else {"embed_dim": 8}  # minilm: WordPiece sizes
+    return build_model(request.param, 30, {**words, **SMALL_HPARAMS[request.param]}).eval()
 
 
 def _batch():
@@ -17,8 +18,8 @@ def _batch():
     return ids, (ids != 0).sum(1)
 
 
-def test_registry_has_the_six_architectures():
-    assert set(ARCHITECTURES) == {"mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram"}
+def test_registry_has_the_seven_architectures():
+    assert set(ARCHITECTURES) == {"mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram", "minilm"}
 
 
 def test_logits_shape_and_padding_does_not_change_result(model):
