@@ -21,12 +21,10 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
-from rest_framework.response import Response
 
-from sentirec.api.base import SentirecAPIMixin
+from sentirec.api.tokens import ObtainTokenView
 
 
 def _key(request: HttpRequest | None, username: str) -> str:
@@ -98,11 +96,11 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class TokenView(SentirecAPIMixin, ObtainAuthToken):
-    """DRF's token endpoint with the API's error body, schema and the lockout (429)."""
+class TokenView(ObtainTokenView):
+    """sentirec's token endpoint with the lockout (429)."""
 
-    def post(self, request: Request, *args, **kwargs) -> Response:
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
         data = request.data
         if is_locked(request, data.get("username") if hasattr(data, "get") else None):
             raise Throttled(wait=settings.LOGIN_LOCKOUT_SECONDS, detail=locked_message())
-        return super().post(request, *args, **kwargs)

@@ -1,12 +1,24 @@
 """What every sentirec API view shares, whatever the host's ``REST_FRAMEWORK`` says:
-the error body, pagination, the OpenAPI inspector and the extra throttles."""
+authentication, permissions, parsers, renderers, pagination, the error body, the OpenAPI
+inspector, the extra throttles and ``Cache-Control: private, no-store``.
+
+A host's defaults (a global ``IsAuthenticated``, its own authentication, pagination,
+filter backends or versioning) are for the host's own API; none of them reach sentirec's.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular import utils as spectacular
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import parsers
+from rest_framework import authentication, parsers, renderers
 from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.throttling import BaseThrottle
 
@@ -25,7 +37,18 @@ BODY_ERROR_CODES = ("415",)
 
 class Schema(AutoSchema):
     """Lists a view's query-string filters (``view.filters``) as parameters of its list,
-    and the error answers every operation can give, so clients can rely on their shape."""
+    and the error answers every operation can give, so clients can rely on their shape.
+
+    sentirec's operations appear only in sentirec's own schema (``api/schema/``, built by
+    ``sentirec.api.schema.Generator``): a host's schema generator skips them, so the
+    host's schema is the same with sentirec installed or not."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        from sentirec.api.schema import Registry
+
+        if not isinstance(registry, Registry):
+            return None
+        return super().get_operation(path, path_regex, path_prefix, method, registry)
 
     def _get_response_bodies(self, direction="response") -> dict:
         responses = super()._get_response_bodies(direction)
@@ -42,6 +65,20 @@ class Schema(AutoSchema):
         return [*parameters, filters] if filters and self._is_list_view() else parameters
 
 
+def extend_schema(**kwargs):
+    """drf-spectacular's ``extend_schema``, built on :class:`Schema`. The plain decorator
+    builds on the host's ``DEFAULT_SCHEMA_CLASS`` as it is at import time: DRF's own
+    inspector when the host sets none, and then the operation cannot be generated
+    (``check --deploy``: drf_spectacular.E001)."""
+    decorate = spectacular.extend_schema(**kwargs)
+
+    def decorator(function):
+        function.schema = Schema
+        return decorate(function)
+
+    return decorator
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, with a body nested too deeply for Python's ``json`` (``[[[[...``)
     a 400 like any other bad JSON instead of a RecursionError and a 500."""
@@ -53,21 +90,43 @@ class JSONParser(parsers.JSONParser):
             raise ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
+def token_authentication_installed() -> bool:
+    """Whether the host lists ``rest_framework.authtoken`` (the token table exists)."""
+    return apps.is_installed("rest_framework.authtoken")
+
+
 class SentirecAPIMixin:
+    """The base of every sentirec API view: it declares what DRF would otherwise read
+    from the host's ``REST_FRAMEWORK`` defaults."""
+
     schema = Schema()
+    permission_classes = (IsAuthenticatedOrReadOnly,)
     pagination_class = Pagination
+    parser_classes = (JSONParser, parsers.FormParser, parsers.MultiPartParser)
+    renderer_classes = (renderers.JSONRenderer, renderers.BrowsableAPIRenderer)
+    content_negotiation_class = DefaultContentNegotiation
+    filter_backends = ()
+    versioning_class = None
     #: Throttles added to the site's default ones.
     extra_throttle_classes: tuple[type[BaseThrottle], ...] = ()
+
+    def get_authenticators(self) -> list[authentication.BaseAuthentication]:
+        """Session authentication (with CSRF), and ``Authorization: Token <key>`` when
+        the host has installed ``rest_framework.authtoken``."""
+        found = [authentication.SessionAuthentication()]
+        if token_authentication_installed():
+            found.append(authentication.TokenAuthentication())
+        return found
 
     def get_exception_handler(self):
         return exception_handler
 
-    def get_parsers(self) -> list[parsers.BaseParser]:
-        """The site's parsers, with DRF's JSON parser swapped for :class:`JSONParser`."""
-        return [
-            JSONParser() if type(parser) is parsers.JSONParser else parser
-            for parser in super().get_parsers()
-        ]
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs):
+        """Every answer is about this user or changes as workers finish (statuses, the
+        feed, prediction jobs): no page cache or proxy may keep it."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def get_throttles(self) -> list[BaseThrottle]:
         return [*super().get_throttles(), *(throttle() for throttle in self.extra_throttle_classes)]

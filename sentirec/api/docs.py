@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
+from sentirec.api.base import token_authentication_installed
+
 
 class DocsView(TemplateView):
     template_name = "sentirec/api_docs.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        """``tokens``: whether to explain token login (only where it works)."""
+        return {**super().get_context_data(**kwargs), "tokens": token_authentication_installed()}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sentirec.api.base import SentirecAPIMixin
+from sentirec.api.base import SentirecAPIMixin, extend_schema
 from sentirec.api.serializers import FeedPageSerializer, FeedQuerySerializer
 from sentirec.recommend.feed import feed
 

@@ -6,7 +6,6 @@ the embedded in-process default), otherwise as 202 with a URL to poll.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from sentirec.api.base import SentirecAPIMixin
+from sentirec.api.base import SentirecAPIMixin, extend_schema
 from sentirec.api.serializers import PredictJobSerializer, PredictSerializer
 from sentirec.api.throttles import PredictThrottle
 from sentirec.services import predict

@@ -8,7 +8,7 @@ and the training run on the workers.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sentirec import tasks
-from sentirec.api.base import SentirecAPIMixin
+from sentirec.api.base import SentirecAPIMixin, extend_schema
 from sentirec.api.permissions import IsStaff
 from sentirec.api.serializers import SentimentModelMetricsSerializer, SentimentModelSerializer
 from sentirec.conf import settings

@@ -3,12 +3,13 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
-from sentirec.api import docs, predict, registry, views
+from sentirec.api import docs, predict, registry, tokens, views
+from sentirec.api.base import SentirecAPIMixin, token_authentication_installed
 from sentirec.api.errors import error_body
 from sentirec.api.feed import FeedView
+from sentirec.api.schema import SchemaView
 
 app_name = "api"
 
@@ -21,7 +22,14 @@ def not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=404)
 
 
+class RootView(SentirecAPIMixin, APIRootView):
+    """``api/``: links to the lists, readable by anyone whatever the host's defaults."""
+
+    schema = None  # not an operation of the schema (as DRF's own root view)
+
+
 router = DefaultRouter()
+router.APIRootView = RootView
 router.register("items", views.ItemViewSet, basename="item")
 router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("ratings", views.RatingViewSet, basename="rating")
@@ -32,9 +40,14 @@ urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),
     path("sentiment/predict/", predict.PredictView.as_view(), name="predict"),
     path("sentiment/jobs/<slug:job>/", predict.PredictJobView.as_view(), name="predict-job"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
     *router.urls,
+    *(
+        [path("auth/token/", tokens.ObtainTokenView.as_view(), name="token")]
+        if token_authentication_installed()
+        else []
+    ),
     # Ends in a slash, so CommonMiddleware's APPEND_SLASH redirect still applies to the rest.
     re_path(r"^[\s\S]*/$", not_found),
 ]

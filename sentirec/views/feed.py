@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from sentirec.models import Review
 from sentirec.recommend.feed import FeedPage, feed
@@ -27,6 +28,7 @@ def quoted_reviews(page: FeedPage) -> dict[int, Review]:
     return Review.objects.only(*fields).in_bulk(ids)
 
 
+@never_cache  # the viewer's own feed
 def home(request: HttpRequest) -> HttpResponse:
     page = feed(request.user, page=page_number(request.GET.get("page")))
     return render(request, "sentirec/home.html", {"feed": page, "reviews": quoted_reviews(page)})

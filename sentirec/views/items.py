@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sentirec.conf import item_model
@@ -88,6 +89,7 @@ def _item_page(
     return render(request, "sentirec/item_detail.html", context, status=status)
 
 
+@never_cache  # the viewer's own review and stars
 def item_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     return _item_page(request, _item(pk))
 

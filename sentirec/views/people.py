@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sentirec.models import Follow, Rating, Review
@@ -44,6 +45,7 @@ def _tab_rows(person: AbstractBaseUser, tab: str):
     )
 
 
+@never_cache  # the follow button says whether the viewer follows them
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "reviews"

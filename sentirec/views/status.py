@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sentirec.models import Review
@@ -12,6 +13,7 @@ from sentirec.models import Review
 MAX_IDS = 50
 
 
+@never_cache  # a poll must see the sentiment arrive, whatever page cache is in front
 @require_GET
 def review_status(request: HttpRequest) -> JsonResponse:
     """``?ids=3,5,8`` -> each review's sentiment status and its freshly rendered body."""

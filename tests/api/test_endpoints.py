@@ -158,6 +158,36 @@ def test_token_authentication(api, user, item):
     assert got.json()["token"] == token.key
 
 
+def test_sentirec_serves_tokens_itself(api, user):
+    url = reverse("sentirec:api:token")
+    got = api.post(url, {"username": "alice", "password": "a-long-pass-phrase-1"}, format="json")
+    assert got.status_code == 200 and got.json()["token"] == Token.objects.get(user=user).key
+    api.credentials(HTTP_AUTHORIZATION=f"Token {got.json()['token']}")
+    assert api.post("/api/follows/", {"followee": user.pk}).json()["code"] == "invalid"  # as alice
+
+
+@pytest.mark.parametrize("url", ["/api/auth/token/", "sentirec:api:token"])
+def test_wrong_credentials_are_a_401(api, user, url):
+    url = reverse(url) if ":" in url else url
+    wrong = api.post(url, {"username": "alice", "password": "wrong"}, format="json")
+    assert wrong.status_code == 401 and wrong["WWW-Authenticate"].startswith("Token")
+    assert wrong.json()["detail"] == "Unable to log in with provided credentials."
+    missing = api.post(url, {"username": "alice"}, format="json")
+    assert missing.status_code == 400 and "password" in missing.json()["errors"]
+
+
+def test_the_token_endpoint_needs_no_authentication_in_the_schema(api):
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    operation = paths["/api/auth/token/"]["post"]
+    assert operation.get("security", [{}]) == [{}]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SentirecToken"
+    }
+    assert {"tokenAuth"} <= {
+        name for need in paths["/api/reviews/"]["post"]["security"] for name in need
+    }
+
+
 def test_session_authentication_enforces_csrf(user, item):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(user)
@@ -216,8 +246,8 @@ def test_the_schema_describes_every_endpoint(api):
     review_params = {p["name"] for p in paths["/api/reviews/"]["get"]["parameters"]}
     assert {"item", "author", "label", "page", "page_size"} <= review_params
     body = paths["/api/sentiment/predict/"]["post"]["requestBody"]["content"]["application/json"]
-    assert body["schema"]["$ref"] == "#/components/schemas/PredictRequest"
-    assert "texts" in schema["components"]["schemas"]["PredictRequest"]["properties"]
+    assert body["schema"]["$ref"] == "#/components/schemas/SentirecPredictRequest"
+    assert "texts" in schema["components"]["schemas"]["SentirecPredictRequest"]["properties"]
 
 
 def test_the_schema_lists_415_where_a_body_is_read(api):
@@ -230,13 +260,32 @@ def test_the_schema_lists_415_where_a_body_is_read(api):
 
 def test_the_schema_generates_without_warnings(capsys):
     from drf_spectacular.drainage import GENERATOR_STATS
-    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.settings import patched_settings
+
+    from sentirec.api.schema import SETTINGS, Generator
 
     GENERATOR_STATS.reset()
-    SchemaGenerator().get_schema(request=None, public=True)
+    with patched_settings(SETTINGS):
+        paths = Generator().get_schema(request=None, public=True)["paths"]
+    assert "/api/items/" in paths
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (
         capsys.readouterr().err
     )
+
+
+def test_the_schema_is_sentirecs_own(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    assert schema["info"]["title"] == "sentirec API"
+    assert all(name.startswith("Sentirec") for name in schema["components"]["schemas"])
+    assert "SentirecItem" in schema["components"]["schemas"]
+
+
+def test_a_hosts_own_schema_generator_leaves_sentirec_out():
+    """The host's schema (drf-spectacular's default generator) is the same with sentirec
+    installed: here, the demo host has no API of its own, so it is empty."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    assert SchemaGenerator().get_schema(request=None, public=True)["paths"] == {}
 
 
 def test_the_docs_page_loads_nothing_from_another_site(client):

@@ -63,7 +63,7 @@ def test_failures_through_the_token_endpoint_count_too(client, user, settings):
     api = APIClient()
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         assert api.post("/api/auth/token/", {"username": "alice", "password": "x"}).status_code == (
-            400
+            401
         )
     assert log_in(client, "alice", RIGHT).status_code == 429
 

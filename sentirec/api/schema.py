@@ -1,0 +1,119 @@
+"""sentirec's own OpenAPI schema: sentirec's endpoints only, under sentirec's title, with
+component names that start with ``Sentirec``, whatever the host's ``REST_FRAMEWORK`` and
+``SPECTACULAR_SETTINGS`` say.
+
+The host's own schema is left alone both ways: its generator skips sentirec's operations
+(``base.Schema.get_operation``) and this one reads nothing but sentirec's views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
+from drf_spectacular.plumbing import ComponentRegistry
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+
+from sentirec.api.base import SentirecAPIMixin
+
+PREFIX = "Sentirec"
+REF = "#/components/schemas/"
+
+
+class Registry(ComponentRegistry):
+    """The components of sentirec's schema; its type tells sentirec's views that this is
+    sentirec's generator asking."""
+
+
+class Endpoints(EndpointEnumerator):
+    def should_include_endpoint(self, path, callback) -> bool:
+        view = getattr(callback, "cls", None)
+        return (
+            isinstance(view, type)
+            and issubclass(view, SentirecAPIMixin)
+            and super().should_include_endpoint(path, callback)
+        )
+
+
+class Generator(SchemaGenerator):
+    endpoint_inspector_cls = Endpoints
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.registry = Registry()
+
+
+def _renamed(node: Any, names: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: (
+                REF + names[value[len(REF) :]]
+                if key == "$ref" and isinstance(value, str) and value[len(REF) :] in names
+                else _renamed(value, names)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_renamed(value, names) for value in node]
+    return node
+
+
+def prefix_components(result: dict, **kwargs) -> dict:
+    """Every schema component (serializers, enums, the error body) named ``Sentirec...``,
+    so a client generated from both schemas, or a host that merges them, sees no clash
+    with the host's own ``Post`` or ``Review``."""
+    schemas = result.get("components", {}).get("schemas", {})
+    names = {name: name if name.startswith(PREFIX) else PREFIX + name for name in schemas}
+    result = _renamed(result, names)
+    result["components"]["schemas"] = {
+        names[name]: body for name, body in result["components"]["schemas"].items()
+    }
+    return result
+
+
+#: drf-spectacular settings for sentirec's schema, over whatever the host set.
+SETTINGS = {
+    "TITLE": "sentirec API",
+    "DESCRIPTION": "Reviews, ratings, follows, sentiment and personalized feeds.",
+    "VERSION": "1",
+    "SERVERS": [],
+    "TAGS": [],
+    "EXTERNAL_DOCS": {},
+    "CONTACT": {},
+    "LICENSE": {},
+    "SECURITY": [],
+    "PREPROCESSING_HOOKS": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sentirec.api.schema.prefix_components",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "ENUM_SUFFIX": "Enum",
+    "SCHEMA_PATH_PREFIX": None,
+    "SCHEMA_PATH_PREFIX_TRIM": False,
+    "SCHEMA_PATH_PREFIX_INSERT": "",
+    "CAMELIZE_NAMES": False,
+    # Separate request and response components, so read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": True,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    "APPEND_COMPONENTS": {},
+    "APPEND_PATHS": {},
+}
+
+
+class SchemaView(SpectacularAPIView):
+    """``api/schema/``: anyone may read it (``?format=json`` for JSON)."""
+
+    schema = None  # not an operation of any schema
+    authentication_classes = (SessionAuthentication,)
+    permission_classes = (AllowAny,)
+    versioning_class = None
+    generator_class = Generator
+    serve_public = True
+    urlconf = None
+    custom_settings = SETTINGS
