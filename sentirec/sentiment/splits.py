@@ -1,12 +1,15 @@
-"""Deterministic, duplicate-aware train/validation splits.
+"""Deterministic, duplicate- and phrase-aware train/validation splits.
 
 Each text's side is decided by a seeded hash of its normalised form, so identical texts
 always land on the same side and a split never moves between runs or machines.
+:func:`group_split` also keeps a phrase with the texts it was cut from (SST-2 train is
+mostly phrases of its own sentences), which :func:`dedup_split` alone does not.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
 
 
@@ -30,6 +33,63 @@ def dedup_split(
     train, val = [], []
     for i, text in enumerate(texts):
         (val if hash_unit(text, seed) < val_fraction else train).append(i)
+    return train, val
+
+
+def containers(texts: Sequence[str]) -> dict[str, set[str]]:
+    """For each distinct text (by :func:`text_key`) that occurs word for word inside a
+    longer one, the keys of the longest texts containing it (those no other text contains).
+
+    Candidates come from an inverted index on each text's two rarest words, so the cost
+    grows with how often words are shared, not with the square of the corpus.
+    """
+    keys = sorted({text_key(t) for t in texts}, key=lambda k: (-len(k), k))
+    words = {k: set(k.split()) for k in keys}
+    postings: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        for w in words[k]:
+            postings[w].append(k)
+    found: dict[str, set[str]] = {}
+    for k in keys:
+        rare = sorted(words[k], key=lambda w: (len(postings[w]), w))[:2]
+        if not rare:
+            continue
+        candidates = set(postings[rare[0]]).intersection(*(postings[w] for w in rare[1:]))
+        outer = {
+            c for c in candidates if len(c) > len(k) and c not in found and f" {k} " in f" {c} "
+        }
+        if outer:
+            found[k] = outer
+    return found
+
+
+def group_split(
+    texts: Sequence[str], val_fraction: float, seed: int
+) -> tuple[list[int], list[int]]:
+    """(train, validation) indices where no validation text occurs inside a training one
+    and duplicates share a side.
+
+    The texts no other text contains are split by seeded hash, as in :func:`dedup_split`;
+    a text inside others follows them, and one inside texts on both sides (a common
+    phrase such as "the film") is left out of both, because on either side it would be
+    seen in training as part of a longer text.
+    """
+    if not 0.0 <= val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    inside = containers(texts)
+
+    def in_val(key: str) -> bool:
+        return hash_unit(key, seed) < val_fraction
+
+    side: dict[str, bool | None] = {}
+    train, val = [], []
+    for i, text in enumerate(texts):
+        key = text_key(text)
+        if key not in side:
+            outer = {in_val(c) for c in inside.get(key, ())} or {in_val(key)}
+            side[key] = outer.pop() if len(outer) == 1 else None
+        if side[key] is not None:
+            (val if side[key] else train).append(i)
     return train, val
 
 

@@ -25,7 +25,7 @@ from .bundle import Bundle
 from .calibration import fit_temperature
 from .embeddings import embedding_matrix, load_vectors
 from .metrics import classification_metrics
-from .splits import dedup_split
+from .splits import group_split
 from .text import Vocabulary, head_tail, tokenize
 
 
@@ -128,7 +128,8 @@ def train(
     """Train ``config.arch`` on ``texts``/``labels`` (1 = positive) and return a bundle.
 
     With ``val_texts``/``val_labels`` that fixed set is used for early stopping and
-    calibration; otherwise ``config.val_fraction`` of the distinct texts is held out.
+    calibration; otherwise ``config.val_fraction`` of the distinct texts is held out by
+    :func:`.splits.group_split` (phrases stay with the texts they come from).
     ``teacher_probs`` (P(positive) per training text) enables distillation.
     ``arch="minilm"`` is fine-tuned by :func:`.finetune.finetune` (WordPiece input, no word
     vocabulary or GloVe); ``checkpoint_dir`` makes that run resumable.
@@ -140,7 +141,7 @@ def train(
     texts, labels = list(texts), [int(y) for y in labels]
     teacher = None if teacher_probs is None else [float(p) for p in teacher_probs]
     if val_texts is None:
-        tr, va = dedup_split(texts, config.val_fraction, config.seed)
+        tr, va = group_split(texts, config.val_fraction, config.seed)
         val_texts, val_labels = [texts[i] for i in va], [labels[i] for i in va]
         texts, labels = [texts[i] for i in tr], [labels[i] for i in tr]
         teacher = None if teacher is None else [teacher[i] for i in tr]
