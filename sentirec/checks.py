@@ -61,6 +61,14 @@ def _architecture(value: Any) -> bool:
 
 # key -> (predicate, what a valid value looks like)
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "ITEM_TEXT_FIELD": (
+        lambda v: v is None or _non_empty_str(v),
+        'None or the name of the item model\'s field to show on its page, e.g. "blurb"',
+    ),
+    "LOGOUT_URL": (
+        lambda v: v is None or _non_empty_str(v),
+        'None (the "logout" URL name) or a path or URL name, e.g. "accounts:signout"',
+    ),
     "ITEM_DATE_FIELD": (
         lambda v: v is None or _non_empty_str(v),
         'None (found by itself) or the name of the item model\'s date field, e.g. "published"',
@@ -222,4 +230,76 @@ def check_item_model(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 id="sentirec.W010",
             )
         )
+    shown = settings.ITEM_TEXT_FIELD
+    if isinstance(shown, str) and shown not in {f.name for f in model._meta.concrete_fields}:
+        errors.append(
+            checks.Error(
+                f'SENTIREC["ITEM_TEXT_FIELD"] = {shown!r} is not a field of {label}.',
+                hint="Name the field the item page should show, or remove the setting.",
+                id="sentirec.E012",
+            )
+        )
     return errors
+
+
+#: Values to fill URL parameters with, to build a sample URL of each page: the first one
+#: a parameter's converter takes is used (an item id of any key type, a username).
+SAMPLE_VALUES = ("1", "00000000-0000-4000-8000-000000000001", "sample")
+
+
+def _sample_kwargs(pattern) -> dict[str, str] | None:
+    """Arguments that fill ``pattern``'s parameters, or None if none fit."""
+    kwargs = {}
+    for name, converter in pattern.pattern.converters.items():
+        for value in SAMPLE_VALUES:
+            try:
+                converter.to_python(value)
+            except ValueError:
+                continue
+            kwargs[name] = value
+            break
+        else:
+            return None
+    return kwargs
+
+
+@checks.register(checks.Tags.urls)
+def check_urls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """sentirec's pages must be reachable: included, and not shadowed by the host's own
+    routes listed before them (a host's ``""`` or ``about/`` at the same prefix)."""
+    from django.urls import NoReverseMatch, Resolver404, URLPattern, resolve, reverse
+
+    from sentirec import urls
+
+    try:
+        reverse("sentirec:home")
+    except NoReverseMatch:
+        return [
+            checks.Warning(
+                "sentirec's pages are not in ROOT_URLCONF.",
+                hint='Add path("community/", include("sentirec.urls")) (any prefix) to your '
+                "urlpatterns.",
+                id="sentirec.W011",
+            )
+        ]
+    shadowed = []
+    for pattern in urls.urlpatterns:
+        if not isinstance(pattern, URLPattern) or (sample := _sample_kwargs(pattern)) is None:
+            continue
+        path = reverse(f"sentirec:{pattern.name}", kwargs=sample)
+        try:
+            found = resolve(path)
+        except Resolver404:
+            continue
+        if found.func is not pattern.callback:
+            shadowed.append(f"{path} ({found.view_name or found._func_path})")
+    if not shadowed:
+        return []
+    return [
+        checks.Warning(
+            "Your own URLs answer before sentirec's pages at " + ", ".join(shadowed) + ".",
+            hint='Mount sentirec under a prefix of its own, e.g. path("community/", '
+            'include("sentirec.urls")), or list it before the routes that shadow it.',
+            id="sentirec.W012",
+        )
+    ]

@@ -20,6 +20,9 @@ DEFAULT_ITEM_MODEL = "sentirec.Item"
 DEFAULTS: dict[str, Any] = {
     # The item model
     "ITEM_DATE_FIELD": None,
+    "ITEM_TEXT_FIELD": None,
+    # Pages
+    "LOGOUT_URL": None,
     # Reviews
     "MAX_REVIEW_CHARS": 10_000,
     # Celery routing

@@ -11,10 +11,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
+from django.conf import settings as django_settings
 from django.forms import BoundField
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from sentirec.conf import settings
 
 register = template.Library()
 
@@ -117,3 +122,30 @@ def page_url(context: dict, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context: dict, name: str) -> str:
+    """`` aria-current="page"`` on sentirec's own page ``name``: a host page that happens to
+    be called ``home`` or ``about`` is not one of sentirec's."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is not None and match.app_name == "sentirec" and match.url_name == name:
+        return mark_safe(' aria-current="page"')
+    return ""
+
+
+@register.simple_tag
+def login_url() -> str:
+    """The host's login page, ``settings.LOGIN_URL`` (a path or URL name), as Django's own
+    ``login_required`` finds it: sentirec assumes no ``login`` URL name."""
+    return resolve_url(django_settings.LOGIN_URL)
+
+
+@register.simple_tag
+def logout_url() -> str:
+    """``SENTIREC["LOGOUT_URL"]`` (a path or URL name), else the ``logout`` URL name when
+    the host has one; "" when there is neither (the pages then show no "Log out")."""
+    try:
+        return resolve_url(settings.LOGOUT_URL or "logout")
+    except NoReverseMatch:
+        return ""

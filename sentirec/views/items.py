@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +13,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sentirec import itemmodel
 from sentirec.conf import item_model
 from sentirec.forms import ItemSearchForm, RatingForm, ReviewForm
-from sentirec.models import ItemStats, Rating, Review
+from sentirec.models import Rating, Review
 from sentirec.views.catalog import categories, find_items
-from sentirec.views.common import paginate
+from sentirec.views.common import paginate, safe_next
+from sentirec.views.item_context import form_context, item_reviews, summary_context
 
 REVIEWS_PER_PAGE = 10
 
@@ -35,30 +36,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class MixPart:
-    key: str
-    name: str
-    count: int
-    percent: float
-
-
-def sentiment_mix(stats: ItemStats | None) -> list[MixPart]:
-    """The item's reviews split by what the model read in them, for the bar and legend."""
-    if stats is None or not stats.review_count:
-        return []
-    neutral = stats.scored_count - stats.positive_count - stats.negative_count
-    counts = [
-        ("positive", "positive", stats.positive_count),
-        ("neutral", "neutral", neutral),
-        ("negative", "negative", stats.negative_count),
-        ("pending", "not read yet", stats.review_count - stats.scored_count),
-    ]
-    return [
-        MixPart(key, name, count, 100 * count / stats.review_count) for key, name, count in counts
-    ]
-
-
 def _item(pk: Any) -> Model:
     return get_object_or_404(item_model()._default_manager.select_related("sentirec_stats"), pk=pk)
 
@@ -70,23 +47,19 @@ def _item_page(
     rating_form: RatingForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    reviews = Review.objects.filter(item=item).select_related("user").order_by("-created", "-pk")
-    stats = getattr(item, "sentirec_stats", None)
     context = {
-        "item": item,
-        "stats": stats,
-        "mix": sentiment_mix(stats),
-        "page": paginate(request, reviews, REVIEWS_PER_PAGE),
+        **summary_context(item),
+        **form_context(request, item, review_form, rating_form),
+        "page": paginate(request, item_reviews(item), REVIEWS_PER_PAGE),
+        "item_text": itemmodel.text(item),
+        "own_page": itemmodel.own_page(item),
     }
-    if request.user.is_authenticated:
-        own = reviews.filter(user=request.user).first()
-        rating = Rating.objects.filter(user=request.user, item=item).first()
-        context |= {
-            "own_review": own,
-            "review_form": review_form or ReviewForm(instance=own, user=request.user, item=item),
-            "rating_form": rating_form or RatingForm(instance=rating, user=request.user, item=item),
-        }
     return render(request, "sentirec/item_detail.html", context, status=status)
+
+
+def _back(request: HttpRequest, item: Model, anchor: str = "") -> str:
+    """After a POST: the form's ``next`` (a host page embedding the form), else the item's page."""
+    return safe_next(request, reverse("sentirec:item-detail", args=[item.pk]) + anchor)
 
 
 @never_cache  # the viewer's own review and stars
@@ -105,7 +78,7 @@ def review_save(request: HttpRequest, pk: Any) -> HttpResponse:
         return _item_page(request, item, review_form=form, status=400)
     form.save()
     messages.success(request, "Your review was saved." if own else "Thanks for your review!")
-    return redirect(reverse("sentirec:item-detail", args=[item.pk]) + "#your-review")
+    return redirect(_back(request, item, "#your-review"))
 
 
 @login_required
@@ -114,7 +87,7 @@ def review_delete(request: HttpRequest, pk: Any) -> HttpResponse:
     item = _item(pk)
     get_object_or_404(Review, user=request.user, item=item).delete()
     messages.success(request, "Your review was deleted. Your stars stay until you change them.")
-    return redirect("sentirec:item-detail", pk=item.pk)
+    return redirect(_back(request, item))
 
 
 @login_required
@@ -127,4 +100,4 @@ def rating_save(request: HttpRequest, pk: Any) -> HttpResponse:
         return _item_page(request, item, rating_form=form, status=400)
     form.save()
     messages.success(request, "Your stars were saved.")
-    return redirect("sentirec:item-detail", pk=item.pk)
+    return redirect(_back(request, item))

@@ -120,3 +120,13 @@ def test_a_composite_primary_key_is_an_error(monkeypatch):
 
     monkeypatch.setattr(apps, "get_model", lambda *args, **kwargs: Edition)
     assert ids(check_item_model()) == ["sentirec.E010"]
+
+
+def test_item_text_field_must_name_a_field_of_the_item_model(settings):
+    from sentirec.checks import check_item_model
+
+    settings.SENTIREC = {"ITEM_TEXT_FIELD": "blurb"}
+    errors = check_item_model()
+    assert ids(errors) == ["sentirec.E012"] and "'blurb'" in errors[0].msg
+    settings.SENTIREC = {"ITEM_TEXT_FIELD": "category"}
+    assert check_item_model() == []
