@@ -13,10 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from sentirec.models import Follow, Review
 from sentirec.sentiment.blitzer import BlitzerReview
-from sentirec.services.importing import ImportSummary, Writer, import_reviews
+from sentirec.services.importing import (
+    ImportSummary,
+    Writer,
+    import_reviews,
+    require_own_item_model,
+)
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "demo-reviews.jsonl.gz"
 SEED = 7
@@ -80,7 +86,14 @@ def _login(login: DemoLogin):
 
 
 def load_demo(progress: bool = False) -> ImportSummary:
-    """Load the demo reviews, derive the follow graph, create the demo logins. Idempotent."""
+    """Load the demo reviews, derive the follow graph, create the demo logins. Idempotent,
+    all or nothing, and refused on a site that swapped out ``sentirec.Item``."""
+    require_own_item_model()
+    with transaction.atomic():
+        return _load_demo(progress)
+
+
+def _load_demo(progress: bool) -> ImportSummary:
     summary = ImportSummary()
     writer = Writer(summary, progress)
     import_reviews(read_demo_reviews(), writer)

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from sentirec.conf import ITEM_MODEL_SETTING
 from sentirec.models import Follow, Interaction, InteractionKind, Item, Rating, Review
 from sentirec.recommend import datasets as social
 from sentirec.sentiment.blitzer import BlitzerReview, read_blitzer_reviews
@@ -102,16 +103,20 @@ def _username(source: str, raw: str) -> str:
 def _ensure_users(writer: Writer, source: str, names: Iterable[str]) -> dict[str, int]:
     """Create missing users; return raw name -> user id."""
     User = get_user_model()
+    key = User.USERNAME_FIELD  # whatever the host's user model logs in with
+    named = any(field.name == "first_name" for field in User._meta.concrete_fields)
     wanted = {_username(source, name): name for name in dict.fromkeys(names)}
     password = make_password(None)  # unusable: imported people cannot log in
     rows = [
-        User(username=username, first_name=name[:150], password=password)
+        User(
+            **{key: username, "password": password}, **({"first_name": name[:150]} if named else {})
+        )
         for username, name in wanted.items()
     ]
     writer.insert(User, rows, "users")
     ids = {}
     for chunk in _chunks(list(wanted)):
-        for username, pk in User.objects.filter(username__in=chunk).values_list("username", "pk"):
+        for username, pk in User.objects.filter(**{f"{key}__in": chunk}).values_list(key, "pk"):
             ids[wanted[username]] = pk
     return ids
 
@@ -299,15 +304,36 @@ READERS: dict[str, Callable[[Path, int | None], Iterable]] = {
 def import_dataset(
     fmt: str, path: str | Path, *, limit: int | None = None, progress: bool = False
 ) -> ImportSummary:
-    """Import ``path`` in format ``fmt``; ``limit`` caps the rows read (a slice for tests)."""
+    """Import ``path`` in format ``fmt``; ``limit`` caps the rows read (a slice for tests).
+
+    All or nothing, in one transaction. Refused before anything is read or written when
+    the host swapped the item model: imported items are ``sentirec.Item`` rows."""
     if fmt not in READERS:
         raise DatasetImportError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    require_own_item_model()
     summary = ImportSummary()
     writer = Writer(summary, progress)
     try:
         data = READERS[fmt](Path(path), limit)
     except ValueError as exc:  # DatasetError from either reader family
         raise DatasetImportError(str(exc)) from None
-    item_ids = import_reviews(data, writer) if fmt == "blitzer" else _import_social(data, writer)
-    refresh_item_stats(item_ids)
+    try:
+        with transaction.atomic():  # all or nothing: a failure leaves no users, items, reviews
+            social_or_reviews = import_reviews if fmt == "blitzer" else _import_social
+            refresh_item_stats(social_or_reviews(data, writer))
+    except DatabaseError as exc:  # e.g. a host user model with more required fields
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatasetImportError(
+            f"the database refused the import ({reason}); nothing was imported."
+        ) from exc
     return summary
+
+
+def require_own_item_model() -> None:
+    """Refuse, before writing anything, when the host swapped out ``sentirec.Item``:
+    datasets become ``sentirec.Item`` rows, which such a site has no table for."""
+    if Item._meta.swapped:
+        raise DatasetImportError(
+            f"imported items are sentirec.Item rows, but {ITEM_MODEL_SETTING} = "
+            f"{Item._meta.swapped!r} replaces that model here, so nothing was imported."
+        )

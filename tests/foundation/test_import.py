@@ -155,3 +155,52 @@ def test_command_reports_and_errors(shared_data, tmp_path):
         call_command("sentirec_import", "filmtrust", str(tmp_path))
     with pytest.raises(CommandError, match="positive"):
         call_command("sentirec_import", "filmtrust", str(tmp_path), "--limit", "0")
+
+
+def test_a_swapped_item_model_is_refused_before_anything_is_written(shared_data, settings):
+    """It used to write every user, then crash with "Manager isn't available"; now it is a
+    one-line CommandError (manage.py prints it and exits with its status, 1), with
+    nothing written."""
+    settings.SENTIREC_ITEM_MODEL = "auth.Group"  # any installed model other than Item
+    with pytest.raises(CommandError) as refused:
+        call_command("sentirec_import", "filmtrust", str(shared_data / "filmtrust"), "-v", "0")
+    assert str(refused.value) == (
+        "imported items are sentirec.Item rows, but SENTIREC_ITEM_MODEL = 'auth.Group' "
+        "replaces that model here, so nothing was imported."
+    )
+    assert refused.value.returncode == 1
+    assert User.objects.count() == 0
+    with pytest.raises(CommandError, match=r"SENTIREC_ITEM_MODEL = 'auth\.Group'"):
+        call_command("sentirec_demo", "-v", "0")
+    assert User.objects.count() == 0
+
+
+def test_an_import_that_fails_part_way_leaves_nothing(shared_data, monkeypatch):
+    """One transaction: users, items and ratings written before the failure are gone."""
+    import sentirec.services.importing as importing
+
+    def fail(item_ids):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "refresh_item_stats", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_dataset("filmtrust", shared_data / "filmtrust", limit=200)
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_a_database_refusal_is_one_line_and_leaves_nothing(shared_data, monkeypatch):
+    """E.g. a host user model with a required field the importer cannot fill."""
+    from django.db import IntegrityError
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError('null value in column "shelf" violates not-null constraint\nDETAIL')
+
+    monkeypatch.setattr(Rating.objects, "bulk_create", refuse)
+    folder = str(shared_data / "filmtrust")
+    with pytest.raises(CommandError) as refused:
+        call_command("sentirec_import", "filmtrust", folder, "--limit", "50", "-v", "0")
+    assert str(refused.value) == (
+        'the database refused the import (null value in column "shelf" violates not-null '
+        "constraint); nothing was imported."
+    )
+    assert counts() == dict.fromkeys(counts(), 0)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from sentirec.services.demo import DEMO_ADMIN, DEMO_USER, load_demo
+from sentirec.services.importing import DatasetImportError
 from sentirec.services.scoring import enqueue_pending_reviews
 
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        summary = load_demo(progress=options["verbosity"] > 0)
+        try:
+            summary = load_demo(progress=options["verbosity"] > 0)
+        except DatasetImportError as exc:
+            raise CommandError(str(exc)) from None
         for line in summary.lines():
             self.stdout.write(line)
         queued = enqueue_pending_reviews()
