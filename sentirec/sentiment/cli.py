@@ -1,4 +1,4 @@
-"""``python -m sentirec.sentiment train|evaluate|predict|bench``.
+"""``python -m sentirec.sentiment train|label|evaluate|predict|rebuild|bench``.
 
 Every user error (unknown kind, unreadable path, bad bundle) is one line on stderr and
 exit status 2; nothing prints a traceback for a mistake in the arguments.
@@ -31,10 +31,27 @@ def _hparam(text: str) -> tuple[str, object]:
         return key, value
 
 
+def _training_rows(args: argparse.Namespace) -> tuple[list[str], list[int], list[float] | None]:
+    """Texts, labels and teacher probabilities (None: no distillation) for ``train``."""
+    from .distill import load_soft_labels, teacher_probs
+
+    if not args.data and not args.soft_labels:
+        raise ValueError("train needs --data, --soft-labels or both")
+    data = _merge(args.data) if args.data else Dataset("none", [])
+    texts, labels = list(data.texts), list(data.labels)
+    probs = teacher_probs(load_bundle(args.teacher), texts) if args.teacher else None
+    if args.soft_labels:
+        soft_texts, soft_probs, _ = load_soft_labels(args.soft_labels)
+        probs = (probs or [float(y) for y in labels]) + soft_probs
+        texts += soft_texts
+        labels += [int(p >= 0.5) for p in soft_probs]
+    return texts, labels, probs
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from .training import TrainConfig, train
 
-    data = _merge(args.data)
+    texts, labels, probs = _training_rows(args)
     val = _merge(args.val_data) if args.val_data else None
     config = TrainConfig(
         arch=args.arch,
@@ -48,19 +65,32 @@ def cmd_train(args: argparse.Namespace) -> int:
         val_fraction=args.val_fraction,
         seed=args.seed,
         max_tokens=args.max_tokens,
+        teacher_weight=args.teacher_weight if probs is not None else 0.0,
         device=args.device,
     )
     result = train(
-        data.texts,
-        data.labels,
+        texts,
+        labels,
         config,
         val.texts if val else None,
         val.labels if val else None,
         progress=not args.quiet,
+        teacher_probs=probs,
         checkpoint_dir=args.checkpoint_dir,
     )
     result.bundle.save(args.out)
     print(json.dumps({"out": str(args.out), "version": result.bundle.version, **result.metrics}))
+    return 0
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from .distill import save_soft_labels, teacher_probs
+
+    teacher = load_bundle(args.teacher)
+    data = _merge(args.data)
+    probs = teacher_probs(teacher, data.texts, shard_dir=args.shard_dir)
+    save_soft_labels(args.out, data.texts, probs, teacher=teacher.version, data=args.data)
+    print(json.dumps({"out": str(args.out), "teacher": teacher.version, "n": len(probs)}))
     return 0
 
 
@@ -158,7 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train a model and save a bundle")
     p.add_argument("--arch", required=True, choices=sorted(ARCHITECTURES))
-    p.add_argument("--data", required=True, action="append", metavar="KIND:PATH")
+    p.add_argument("--data", action="append", metavar="KIND:PATH", help="labelled data")
+    p.add_argument(
+        "--teacher", metavar="BUNDLE", help="distil: train on this model's probabilities"
+    )
+    p.add_argument(
+        "--soft-labels",
+        metavar="FILE",
+        help="distil: also train on the texts of a soft-label file (see 'label')",
+    )
+    p.add_argument(
+        "--teacher-weight",
+        type=float,
+        default=1.0,
+        help="with --teacher/--soft-labels: target = (1-w) * label + w * teacher (default 1)",
+    )
     p.add_argument(
         "--val-data",
         action="append",
@@ -189,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("label", help="a teacher's soft labels for texts, kept in a file")
+    p.add_argument("--teacher", required=True, metavar="BUNDLE")
+    p.add_argument("--data", required=True, action="append", metavar="KIND:PATH")
+    p.add_argument("--out", required=True, help="gzip TSV to write")
+    p.add_argument("--shard-dir", help="save progress here and resume from it when run again")
+    p.set_defaults(func=cmd_label)
 
     p = sub.add_parser("evaluate", help="accuracy, macro-F1 and speed of a bundle on a dataset")
     p.add_argument("--model", required=True)

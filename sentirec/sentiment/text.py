@@ -81,9 +81,11 @@ _EMOJI = (
     "[\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2764]"
     "[\ufe0f\U0001f3fb-\U0001f3ff]?"
 )
+MASK = "[MASK]"  # the masking token of distillation's augmented texts (one token, "[mask]")
 _TOKEN_RE = re.compile(
     r"""
-    (?P<emoticon>(?<!\w)(?:[:;=][-']?[()dDpP/]|<3)(?!\w))
+    (?P<mask>\[MASK\])
+    | (?P<emoticon>(?<!\w)(?:[:;=][-']?[()dDpP/]|<3)(?!\w))
     | (?P<emoji>"""
     + _EMOJI
     + r""")
@@ -126,6 +128,8 @@ def tokenize_spans(text: str) -> list[Token]:
                 append(_new_token(Token, (raw.lower(), start, end)))
         elif kind == "punct":
             append(_new_token(Token, (raw[:3] if raw[0] in "!?." else raw, start, end)))
+        elif kind == "mask":
+            append(Token("[mask]", start, end))
         elif kind == "emoticon":
             append(Token(EMOTICON_WORDS.get(raw.lower(), raw.lower()), start, end))
         else:
