@@ -86,6 +86,14 @@ class ItemSearchForm(forms.Form):
         return self.cleaned_data["order"] or "top"
 
 
+class PeopleSearchForm(forms.Form):
+    """The people directory's query string."""
+
+    q = forms.CharField(
+        required=False, max_length=150, label="Find people", widget=forms.SearchInput
+    )
+
+
 class SignupForm(UserCreationForm):
     """Sign up with a username and a password checked by ``AUTH_PASSWORD_VALIDATORS``."""
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("items/<sentirec_item:pk>/review/", items.review_save, name="review-save"),
     path("items/<sentirec_item:pk>/review/delete/", items.review_delete, name="review-delete"),
     path("items/<sentirec_item:pk>/rating/", items.rating_save, name="rating-save"),
+    path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.profile, name="profile"),
     path("people/<str:username>/follow/", people.follow, name="follow"),
     path("people/<str:username>/unfollow/", people.unfollow, name="unfollow"),

@@ -330,3 +330,24 @@ def review_texts(review_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(Review.objects.filter(pk__in=ids).order_by().values_list("pk", "text"))
+
+
+def without_news(viewer_id: int, author_ids: Sequence[int]) -> dict[int, bool]:
+    """The authors with no opinion on an item the viewer has not seen, each mapped to
+    whether they have any opinion at all (one query, four index probes per author)."""
+    if not author_ids:
+        return {}
+    theirs = {"user_id": OuterRef("pk")}
+    rows = (
+        get_user_model()
+        ._default_manager.filter(pk__in=list(author_ids))
+        .annotate(
+            new_rating=Exists(unseen(Rating.objects.filter(**theirs), viewer_id)),
+            new_review=Exists(unseen(Review.objects.filter(**theirs), viewer_id)),
+            any_rating=Exists(Rating.objects.filter(**theirs)),
+            any_review=Exists(Review.objects.filter(**theirs)),
+        )
+        .filter(new_rating=False, new_review=False)
+        .values_list("pk", "any_rating", "any_review")
+    )
+    return {pk: rated or reviewed for pk, rated, reviewed in rows}

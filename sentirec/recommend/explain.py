@@ -72,19 +72,36 @@ def _quality_sentence(stats: ItemStats | None) -> str:
     return f"Highly rated: {stats.average_stars:.1f} stars from {stats.rating_count} {people}"
 
 
+def lead_sentence(reason: str, stats: ItemStats | None) -> str:
+    """Why a non-social entry is there, in words."""
+    return {
+        "quality": _quality_sentence(stats),
+        "model": "Picked for you from your ratings and the people you trust",
+        "freshness": "Fresh: new opinions on it lately",
+    }.get(reason, _quality_sentence(stats))
+
+
+def headline(reason: str, contributors: Sequence[Contributor], agreeing: int, stats) -> str:
+    """The line above an entry's quotes, naming nobody: each quote names its person once.
+
+    Empty for a social entry with one voice (its quote says it all)."""
+    if reason == "social" and contributors:
+        if agreeing < 2:
+            return ""
+        leader = contributors[0].label
+        return f"{agreeing} people you follow {VERBS.get(leader, leader)} this"
+    return lead_sentence(reason, stats)
+
+
 def explanation(
     reason: str,
     contributors: Sequence[Contributor],
     agreeing: int,
     stats: ItemStats | None,
 ) -> str:
-    """The one sentence shown under an entry, led by its dominant component."""
+    """The one sentence the API gives for an entry, led by its dominant component."""
     social = social_sentence(contributors, agreeing) if contributors else ""
     if reason == "social" and social:
         return social
-    lead = {
-        "quality": _quality_sentence(stats),
-        "model": "Picked for you from your ratings and the people you trust",
-        "freshness": "Fresh: new opinions on it lately",
-    }.get(reason, _quality_sentence(stats))
+    lead = lead_sentence(reason, stats)
     return f"{lead}. {social}" if social else lead

@@ -22,11 +22,12 @@ from sentirec.conf import DEFAULTS, settings
 from sentirec.recommend import candidates, serving
 from sentirec.recommend.cache import PageCache
 from sentirec.recommend.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
-from sentirec.recommend.explain import excerpt, explanation
+from sentirec.recommend.explain import excerpt, explanation, headline
 from sentirec.recommend.scoring import (
     BlendWeights,
     Candidate,
     Contribution,
+    Opinion,
     RankedItem,
     SocialEvidence,
     Tie,
@@ -36,8 +37,17 @@ from sentirec.recommend.scoring import (
     tie_strength,
 )
 from sentirec.recommend.suggestions import Suggestion, suggest
+from sentirec.services.people import display_names
 
-__all__ = ["MAX_PAGE_SIZE", "Contributor", "FeedEntry", "FeedPage", "Suggestion", "feed"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "Contributor",
+    "FeedEntry",
+    "FeedPage",
+    "QuietFollowee",
+    "Suggestion",
+    "feed",
+]
 
 #: The largest page a caller may ask for (``FEED_PAGE_SIZE`` is checked against it too).
 MAX_PAGE_SIZE = 100
@@ -59,11 +69,16 @@ class Contributor:
     excerpt: str
     review_id: int | None
     via_username: str | None = None
+    display_name: str = ""
+    stars: float | None = None
+    date: datetime | None = None
 
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One ranked item; ``components`` are the weighted parts that sum to ``score``."""
+    """One ranked item; ``components`` are the weighted parts that sum to ``score``.
+    ``explanation`` is one sentence with names (the API's); ``headline`` names nobody,
+    for pages that show each contributor with their quote."""
 
     item: Model
     score: float
@@ -71,12 +86,24 @@ class FeedEntry:
     reason: str
     contributors: list[Contributor]
     explanation: str
+    headline: str = ""
+
+
+@dataclass(frozen=True)
+class QuietFollowee:
+    """Someone you follow who puts nothing in your feed, and why: ``seen_all`` (you
+    already rated everything they rated) or ``nothing_yet`` (no opinions at all)."""
+
+    user_id: int
+    username: str
+    why: str
 
 
 @dataclass(frozen=True)
 class FeedPage:
-    """A page of the feed. ``cold_start``: no social evidence yet (top items instead, and
-    ``who_to_follow`` on the first page)."""
+    """A page of the feed. ``cold_start``: no social evidence yet (top items instead).
+    The first page also carries ``who_to_follow`` and the followees who have nothing new
+    for the viewer (``quiet``)."""
 
     user_id: int | None
     page: int
@@ -85,7 +112,13 @@ class FeedPage:
     has_next: bool
     cold_start: bool
     who_to_follow: list[Suggestion] = field(default_factory=list)
+    quiet: list[QuietFollowee] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def start(self) -> int:
+        """How many entries come before this page: entry ``i`` is number ``start + i + 1``."""
+        return (self.page - 1) * self.page_size
 
 
 def viewer_id_of(user) -> int | None:
@@ -114,12 +147,10 @@ def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
     return result
 
 
-def blend_weights(page_size: int) -> BlendWeights:
-    """``FEED_WEIGHTS`` (missing keys take their defaults) plus the diversity rule."""
+def blend_weights() -> BlendWeights:
+    """``FEED_WEIGHTS`` (missing keys take their defaults) plus the per-followee cap."""
     weights = {**DEFAULTS["FEED_WEIGHTS"], **settings.FEED_WEIGHTS}
-    return BlendWeights(
-        **weights, max_per_followee=settings.FEED_MAX_PER_FOLLOWEE, page_size=page_size
-    )
+    return BlendWeights(**weights, max_per_followee=settings.FEED_MAX_PER_FOLLOWEE)
 
 
 def build_page(
@@ -159,24 +190,34 @@ def build_page(
     model = served.unit_scores(viewer_id, pool) if personal else {}
     start = (page - 1) * size
     # One item past the page says whether there is a next one; ranking stops there.
-    ranked = rank(
-        _candidates(pool, facts, model), social, blend_weights(size), limit=start + size + 1
-    )
+    ranked = rank(_candidates(pool, facts, model), social, blend_weights(), limit=start + size + 1)
     chosen = ranked[start : start + size]
-    cold = not social
+    first = page == 1
     return FeedPage(
         user_id=viewer_id,
         page=page,
         page_size=size,
         entries=_entries(chosen, rows, names),
         has_next=len(ranked) > start + size,
-        cold_start=cold,
+        cold_start=not social,
         who_to_follow=(
             suggest(viewer_id, [f.item_id for f in quality], settings.FEED_SUGGESTIONS)
-            if cold and page == 1
+            if first
             else []
         ),
+        quiet=_quiet(viewer_id, follows) if first and follows else [],
     )
+
+
+def _quiet(viewer_id: int, follows: Sequence[Followee]) -> list[QuietFollowee]:
+    """The followees with no opinion the viewer has not seen, so the page can say why
+    they are missing from it (one query)."""
+    names = {f.user_id: f.username for f in follows}
+    silent = candidates.without_news(viewer_id, list(names))
+    return [
+        QuietFollowee(uid, names[uid], "seen_all" if has_any else "nothing_yet")
+        for uid, has_any in sorted(silent.items(), key=lambda kv: names[kv[0]])
+    ]
 
 
 def _most_active(people: Sequence[Followee | Hop], n: int) -> list[int]:
@@ -254,15 +295,26 @@ def _entries(
         for c in contributions
     }
     texts = candidates.review_texts(rid for rid in quoted.values() if rid is not None)
+    opinions = {(o.user_id, o.item_id): o for o in rows.opinions}
+    shown_people = {c.user_id for contributions in shown.values() for c in contributions}
+    display = display_names(shown_people)
     entries = []
     for ranked in chosen:
         item = items.get(ranked.item_id)
         if item is None:  # deleted since the candidates were read
             continue
         people = [
-            _contributor(c, quoted[(c.user_id, ranked.item_id)], texts, names)
+            _contributor(
+                c,
+                quoted[(c.user_id, ranked.item_id)],
+                texts,
+                names,
+                display,
+                opinions.get((c.user_id, ranked.item_id)),
+            )
             for c in shown[ranked.item_id]
         ]
+        stats = _stats(item)
         leader = ranked.explanation.contributors[0].label if people else None
         agreeing = sum(c.label == leader for c in ranked.explanation.contributors)
         entries.append(
@@ -272,14 +324,20 @@ def _entries(
                 components={k: float(v) for k, v in ranked.components.items()},
                 reason=ranked.explanation.reason,
                 contributors=people,
-                explanation=explanation(ranked.explanation.reason, people, agreeing, _stats(item)),
+                explanation=explanation(ranked.explanation.reason, people, agreeing, stats),
+                headline=headline(ranked.explanation.reason, people, agreeing, stats),
             )
         )
     return entries
 
 
 def _contributor(
-    c: Contribution, review_id: int | None, texts: dict[int, str], names: dict[int, str]
+    c: Contribution,
+    review_id: int | None,
+    texts: dict[int, str],
+    names: dict[int, str],
+    display: dict[int, str],
+    opinion: Opinion | None,
 ) -> Contributor:
     text = texts.get(review_id, "") if review_id is not None else ""
     return Contributor(
@@ -291,4 +349,7 @@ def _contributor(
         excerpt=excerpt(text, c.highlights) if text else "",
         review_id=review_id,
         via_username=names.get(c.via) if c.via is not None else None,
+        display_name=display.get(c.user_id, names.get(c.user_id, "")),
+        stars=opinion.stars if opinion else None,
+        date=opinion.updated_at if opinion else None,
     )

@@ -341,9 +341,9 @@ class BlendWeights:
     quality: weight of the item's Bayesian quality in [-1, 1].
     model: weight of the learned model's prediction (mapped to [-1, 1] by the caller).
     freshness: weight of ``0.5 ** (age_days / freshness_half_life_days)`` in [0, 1].
-    max_per_followee: most items on one page whose strongest contributor is the same
-        followee, so one prolific friend cannot fill the feed.
-    page_size: items per page for the diversity rule.
+    max_per_followee: how many items led by the same followee rank on their own merits;
+        each further run of that many costs one social weight (``cap_per_followee``),
+        so one prolific friend cannot fill the feed.
     """
 
     social: float = 1.0
@@ -352,7 +352,6 @@ class BlendWeights:
     freshness: float = 0.1
     freshness_half_life_days: float = 14.0
     max_per_followee: int = 3
-    page_size: int = 20
 
 
 @dataclass(frozen=True)
@@ -403,35 +402,28 @@ def _leader(item: RankedItem) -> int | None:
     return contributors[0].user_id if contributors else None
 
 
-def diversify(
-    items: Sequence[RankedItem], max_per_followee: int, page_size: int, limit: int | None = None
-) -> list[RankedItem]:
-    """Reorder best-first items so no page holds more than ``max_per_followee`` items led by
-    the same followee; an item over the cap moves to a later page. Only when nothing else
-    is left is the cap relaxed, so short candidate lists still fill their pages.
+def cap_per_followee(items: Sequence[RankedItem], cap: int, penalty: float) -> list[RankedItem]:
+    """Hold back one prolific followee before the order is fixed: of the items the same
+    followee leads, best first, each run of ``cap`` past the first costs ``penalty`` (one
+    full social weight) more, as a negative ``repeat`` component of the score.
 
-    Pages are filled in order and each depends only on the ones before it, so with
-    ``limit`` the work stops once that many items are placed (the rest keep their order
-    after them): the first ``limit`` items are exactly those of the full reordering."""
-    pending = list(items)
-    ordered: list[RankedItem] = []
-    while pending and (limit is None or len(ordered) < limit):
-        per_leader: dict[int, int] = defaultdict(int)
-        page: list[RankedItem] = []
-        deferred: list[RankedItem] = []
-        for item in pending:
-            leader = _leader(item)
-            if len(page) < page_size and (leader is None or per_leader[leader] < max_per_followee):
-                page.append(item)
-                if leader is not None:
-                    per_leader[leader] += 1
-            else:
-                deferred.append(item)
-        if not page:  # only over-cap items remain: relax the cap rather than drop them
-            page, deferred = deferred[:page_size], deferred[page_size:]
-        ordered.extend(page)
-        pending = deferred
-    return ordered + pending
+    The penalty is part of the score, so the final order is by score alone and a later
+    page never opens above an earlier one's last item."""
+    seen: dict[int, int] = defaultdict(int)
+    result = []
+    for item in items:
+        leader = _leader(item)
+        if leader is None:
+            result.append(item)
+            continue
+        blocks = seen[leader] // cap
+        seen[leader] += 1
+        if not blocks:
+            result.append(item)
+            continue
+        parts = {**item.components, "repeat": -penalty * blocks}
+        result.append(RankedItem(item.item_id, sum(parts.values()), parts, item.explanation))
+    return result
 
 
 def rank(
@@ -460,7 +452,8 @@ def rank(
         explanation = Explanation(reason, evidence.contributors if evidence else ())
         scored.append(RankedItem(candidate.item_id, sum(parts.values()), parts, explanation))
     scored.sort(key=lambda item: (-item.score, item.item_id))
-    ordered = diversify(scored, w.max_per_followee, w.page_size, limit)
+    ordered = cap_per_followee(scored, w.max_per_followee, w.social)
+    ordered.sort(key=lambda item: (-item.score, item.item_id))
     return ordered if limit is None else ordered[:limit]
 
 

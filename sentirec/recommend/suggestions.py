@@ -1,9 +1,9 @@
 """Who to follow: a few people worth following, for newcomers and quiet feeds.
 
-The pool is bounded: friends of friends when the viewer follows people, otherwise the
-people who rated the best items. ``scoring.who_to_follow`` ranks it; this module fetches
-the pool (with names) and its activity and agreement in two or three queries, and words
-the reason.
+The pool is bounded: friends of friends when the viewer follows people, topped up with
+the people who rated the best items, so it stays useful after the first follows.
+``scoring.who_to_follow`` ranks it; this module fetches the pool (with names) and its
+activity and agreement in a few queries, and words the reason.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models import Count
 from sentirec.models import Follow, Rating
 from sentirec.recommend.candidates import NO_OVERLAP, Overlap, overlaps, username_field
 from sentirec.recommend.scoring import FollowSuggestion, who_to_follow
+from sentirec.services.people import display_names
 
 #: People considered before ranking.
 POOL = 50
@@ -31,6 +32,7 @@ class Suggestion:
     username: str
     score: float
     reason: str
+    display_name: str = ""
 
 
 def _friends_of_friends(viewer_id: int) -> dict[int, tuple[str, int]]:
@@ -74,12 +76,13 @@ def _reason(suggestion: FollowSuggestion, fof: int, overlap: Overlap) -> str:
 
 
 def suggest(viewer_id: int | None, top_item_ids: Sequence[int], limit: int) -> list[Suggestion]:
-    """Up to ``limit`` accounts for the viewer (or for a visitor) to follow, best first."""
+    """Up to ``limit`` accounts for the viewer (or for a visitor) to follow, best first:
+    friends of friends before the people who rated the best items."""
     if limit <= 0:
         return []
     pool = _friends_of_friends(viewer_id) if viewer_id is not None else {}
-    if not pool:
-        pool = _raters(viewer_id, top_item_ids)
+    if len(pool) < POOL:  # a few friends of friends, topped up so the list stays useful
+        pool = _raters(viewer_id, top_item_ids) | pool
     if not pool:
         return []
     ids = list(pool)
@@ -91,14 +94,17 @@ def suggest(viewer_id: int | None, top_item_ids: Sequence[int], limit: int) -> l
         [o.ratings for o in facts],
         [o.agreement for o in facts],
         [o.shared for o in facts],
-        limit=limit,
     )
+    # Friends of friends first (the ranking within each group is kept), then the top-up.
+    ranked = sorted(ranked, key=lambda s: pool[s.user_id][1] == 0)[:limit]
+    names = display_names(s.user_id for s in ranked)
     return [
         Suggestion(
             s.user_id,
             pool[s.user_id][0],
             s.score,
             _reason(s, pool[s.user_id][1], overlap.get(s.user_id, NO_OVERLAP)),
+            names.get(s.user_id, pool[s.user_id][0]),
         )
         for s in ranked
     ]

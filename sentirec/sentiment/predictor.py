@@ -8,7 +8,6 @@ characters, so a 1 MB input costs no more than a long review.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,11 +16,11 @@ import torch
 from .batching import bucket_batches, pad
 from .bundle import Bundle
 from .minilm import PAD_ID, UNK_PIECE, encode_words
+from .stopwords import is_filler
 from .text import UNK_ID, Token, head_tail, tokenize_spans
 from .training import resolve_device
 
 MAX_CHARS = 20_000
-_PUNCT = set(string.punctuation) | {"…", "“", "”", "‘", "’"}
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,7 @@ class Predictor:
         self, text: str, spans: list[Token], weights: list[float]
     ) -> list[tuple[str, float]]:
         """Top-k words of the original text by weight; a clitic ("n't") joins its word.
+        Stop words and punctuation are passed over: they say nothing about the feeling.
 
         Only the heaviest tokens are looked at, so a long review costs no more than a tweet.
         """
@@ -131,7 +131,7 @@ class Predictor:
             elif i + 1 < n and _is_clitic(spans[i + 1]) and spans[i + 1].start == end:
                 end, weight = spans[i + 1].end, weight + weights[i + 1]
             word = text[start:end]
-            if word.lower() not in best and not all(c in _PUNCT for c in word):
+            if word.lower() not in best and not is_filler(word):
                 best[word.lower()] = (word, weight)
         ranked = sorted(best.values(), key=lambda kv: -kv[1])
         return [(word, round(w, 4)) for word, w in ranked]

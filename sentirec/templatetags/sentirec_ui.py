@@ -20,6 +20,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from sentirec.conf import settings
+from sentirec.services.people import display_name
 
 register = template.Library()
 
@@ -59,6 +60,11 @@ def get(mapping: dict, key: object) -> object:
 
 
 @register.filter
+def in_set(value: object, members: set) -> bool:
+    return value in members
+
+
+@register.filter
 def spaced(name: object) -> str:
     """A dataset's ``kitchen_&_housewares`` as ``kitchen & housewares``."""
     return str(name).replace("_", " ")
@@ -67,6 +73,52 @@ def spaced(name: object) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "" if value is None else f"{round(float(value) * 100)}%"
+
+
+#: Why an entry is in the feed, as its section label says it.
+REASON_LABELS = {
+    "social": "From people you follow",
+    "model": "Popular with people like you",
+    "quality": "Top rated",
+    "freshness": "New and talked about",
+}
+
+
+@register.filter
+def reason_label(reason: str) -> str:
+    return REASON_LABELS.get(reason, str(reason).capitalize())
+
+
+@register.filter
+def name_of(user) -> str:
+    """A person's display name (``services.people.display_name``)."""
+    return display_name(user)
+
+
+@register.filter
+def quiet_groups(quiet: Iterable) -> list[dict]:
+    """Followees with nothing new, grouped by why (``FeedPage.quiet``), for one line each."""
+    groups: dict[str, list] = {}
+    for person in quiet:
+        groups.setdefault(person.why, []).append(person)
+    return [{"why": why, "people": people} for why, people in groups.items()]
+
+
+@register.filter
+def initials(name: object) -> str:
+    """Up to two initials for an avatar: "Ada Lovelace" -> "AL", "zed" -> "Z"."""
+    letters = [word[0] for word in str(name).replace("-", " ").replace("_", " ").split() if word]
+    return "".join(letters[:2]).upper() or "?"
+
+
+@register.inclusion_tag("sentirec/includes/diverging.html")
+def diverging(value: float | None) -> dict:
+    """A bar centred on 0 for a value in [-1, 1]: positive fills right, negative fills left
+    in the negative colour, 0 draws nothing. Values outside [-1, 1] are drawn at the end."""
+    number = float(value or 0.0)
+    width = round(min(abs(number), 1.0) * 50, 1)
+    side = "positive" if number > 0 else "negative" if number < 0 else ""
+    return {"value": number, "width": width, "side": side}
 
 
 @register.simple_tag

@@ -1,4 +1,5 @@
-"""A person's profile (reviews, ratings, followers, following) and following them."""
+"""The people directory, a person's profile (reviews, ratings, followers, following) and
+following them. Everywhere a person is listed, a follow or unfollow button is beside them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sentirec.forms import PeopleSearchForm
 from sentirec.models import Follow, Rating, Review
+from sentirec.services.people import directory as find_people
+from sentirec.services.people import followed_by
 from sentirec.views.common import paginate, safe_next
 
 TABS = {
@@ -45,17 +49,31 @@ def _tab_rows(person: AbstractBaseUser, tab: str):
     )
 
 
+@never_cache  # the follow buttons say whether the viewer follows them
+def directory(request: HttpRequest) -> HttpResponse:
+    """Everyone, most followed first; ``q`` searches usernames and names."""
+    form = PeopleSearchForm(request.GET)
+    valid = form.is_valid()
+    query = form.cleaned_data.get("q", "") if valid else ""
+    page = paginate(request, find_people(query) if valid else get_user_model().objects.none())
+    context = {"form": form, "page": page, "following": followed_by(request.user, page)}
+    return render(request, "sentirec/people.html", context, status=200 if valid else 400)
+
+
 @never_cache  # the follow button says whether the viewer follows them
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "reviews"
     viewer = request.user
+    page = paginate(request, _tab_rows(person, tab))
+    listed = page if tab in ("followers", "following") else []
     context = {
         "person": person,
         "tab": tab,
         "tabs": TABS,
         "tab_name": TABS[tab],
-        "page": paginate(request, _tab_rows(person, tab)),
+        "page": page,
+        "following": followed_by(viewer, listed),
         "counts": {
             "reviews": person.sentirec_reviews.count(),
             "ratings": person.sentirec_ratings.count(),

@@ -73,9 +73,9 @@ def test_train_stores_factors_and_the_feed_serves_them(filmtrust, media):
     assert page.entries and all("model" in e.components for e in page.entries)
     first = page.entries[0]
     expected = served.unit_scores(reader, [first.item.pk])[first.item.pk]
-    assert first.components["model"] == pytest.approx(blend_weights(20).model * expected)
+    assert first.components["model"] == pytest.approx(blend_weights().model * expected)
     assert all(
-        -1.0 <= c / blend_weights(20).model <= 1.0
+        -1.0 <= c / blend_weights().model <= 1.0
         for c in (e.components["model"] for e in page.entries)
     )
 

@@ -1,5 +1,6 @@
 """Hand-made cases for the pure feed scoring."""
 
+import itertools
 import math
 
 import numpy as np
@@ -14,7 +15,6 @@ from sentirec.recommend.scoring import (
     OpinionParams,
     TieParams,
     bayesian_quality,
-    diversify,
     item_qualities,
     opinion_agreement,
     opinion_label,
@@ -186,44 +186,37 @@ def test_rank_cold_start_uses_quality_model_and_freshness():
     assert rank([], None) == []
 
 
-def test_rank_caps_items_from_one_followee_per_page():
+def test_rank_holds_back_one_followee_past_the_cap_inside_the_score():
     ties = {10: 3.0, 11: 1.0}
     opinions = [Opinion(10, i, stars=5.0) for i in range(6)] + [Opinion(11, 50, stars=4.0)]
     social = social_scores(ties, opinions)
     candidates = [Candidate(i) for i in [*range(6), 50, 60, 61]]
-    weights = BlendWeights(max_per_followee=2, page_size=4)
-    ranked = rank(candidates, social, weights)
-    first_page = ranked[:4]
-    leaders = [
-        r.explanation.contributors[0].user_id for r in first_page if r.explanation.contributors
-    ]
-    assert leaders.count(10) == 2
-    assert [r.item_id for r in first_page] == [0, 1, 50, 60]
+    ranked = rank(candidates, social, BlendWeights(max_per_followee=2))
+    repeat = {r.item_id: r.components.get("repeat", 0.0) for r in ranked}
+    assert [repeat[i] for i in range(6)] == [0.0, 0.0, -1.0, -1.0, -2.0, -2.0]
+    assert [r.item_id for r in ranked[:4]] == [0, 1, 50, 60]
     assert sorted(r.item_id for r in ranked) == sorted(c.item_id for c in candidates)
-    assert len(rank(candidates, social, weights, limit=4)) == 4
-
-
-def test_diversify_relaxes_cap_only_when_nothing_else_is_left():
-    ties = {10: 1.0}
-    social = social_scores(ties, [Opinion(10, i, stars=5.0) for i in range(3)])
-    ranked = rank([Candidate(i) for i in range(3)], social, BlendWeights(max_per_followee=1))
-    assert [r.item_id for r in ranked] == [0, 1, 2]
-    assert diversify([], 1, 10) == []
+    assert len(rank(candidates, social, BlendWeights(max_per_followee=2), limit=4)) == 4
 
 
 @given(
     leaders=st.lists(st.integers(min_value=0, max_value=4), max_size=60),
     cap=st.integers(min_value=1, max_value=3),
     page_size=st.integers(min_value=1, max_value=7),
-    limit=st.integers(min_value=0, max_value=70),
 )
-def test_diversify_with_a_limit_places_the_same_first_items(leaders, cap, page_size, limit):
+def test_pages_of_a_capped_ranking_never_go_back_up(leaders, cap, page_size):
     ties = dict.fromkeys(range(5), 1.0)
     social = social_scores(ties, [Opinion(u, i, stars=5.0) for i, u in enumerate(leaders)])
-    full = rank([Candidate(i) for i in range(len(leaders))], social, BlendWeights())
-    limited = diversify(full, cap, page_size, limit)
-    assert limited[:limit] == diversify(full, cap, page_size)[:limit]
-    assert sorted(r.item_id for r in limited) == list(range(len(leaders)))  # nothing lost
+    candidates = [Candidate(i, quality=(i % 7) / 7) for i in range(len(leaders))]
+    ranked = rank(candidates, social, BlendWeights(max_per_followee=cap))
+    scores = [r.score for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert sorted(r.item_id for r in ranked) == list(range(len(leaders)))  # nothing lost
+    for r in ranked:
+        assert r.score == pytest.approx(sum(r.components.values()))
+    pages = [ranked[i : i + page_size] for i in range(0, len(ranked), page_size)]
+    for before, after in itertools.pairwise(pages):
+        assert after[0].score <= before[-1].score
 
 
 def test_opinion_values_of_many_match_one_at_a_time():

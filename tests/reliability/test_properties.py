@@ -174,9 +174,9 @@ CANDIDATES = st.lists(
 @SETTINGS
 @given(CANDIDATES, TIES, OPINIONS, st.sets(st.integers(1, 12)), st.integers(1, 5))
 def test_rank_returns_each_allowed_candidate_once_with_its_parts(
-    candidates, ties, opinions, exclude, page_size
+    candidates, ties, opinions, exclude, cap
 ):
-    weights = BlendWeights(max_per_followee=1, page_size=page_size)
+    weights = BlendWeights(max_per_followee=cap)
     ranked = rank(candidates, social_scores(ties, opinions), weights, exclude)
     ids = [item.item_id for item in ranked]
     assert sorted(ids) == sorted(c.item_id for c in candidates if c.item_id not in exclude)

@@ -1,6 +1,7 @@
 import pytest
 
 from sentirec.sentiment.predictor import MAX_CHARS, Predictor
+from sentirec.sentiment.stopwords import is_filler
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,16 @@ def test_without_highlights(trained):
 
 def test_empty_batch(predictor):
     assert predictor.predict([]) == []
+
+
+def test_highlights_are_never_stop_words_or_punctuation(predictor):
+    # Four content words and many fillers: top 5 used to fill up with "and", "was", ...
+    text = "The acting was AWFUL and dull , it should have been better ! ! 10"
+    (prediction,) = predictor.predict([text])
+    words = [w for w, _ in prediction.highlights]
+    assert words and set(w.lower() for w in words) <= {"acting", "awful", "dull", "better"}
+
+
+def test_negations_are_not_filler():
+    assert not is_filler("not") and not is_filler("never") and not is_filler("😀")
+    assert is_filler("the") and is_filler("Should") and is_filler("...") and is_filler("10")

@@ -43,7 +43,8 @@ def test_follower_home_explains_each_item_with_the_followees_words(
     assert "Your feed" in html
     assert entry.explanation.startswith("bob loved this")
     marked = "The battery lasts <mark>forever</mark>. I <mark>love</mark> it."
-    assert f"bob loved this: &#x27;{marked}" in html
+    card = html.split('class="feed-card card"')[1]
+    assert f"“{marked}”" in card and card.count(">bob<") == 1  # the person once, with the quote
     assert 'class="feeling feeling--loved"' in html
     assert 'class="badge badge--positive"' in html.split('class="contributors"')[1]
 
