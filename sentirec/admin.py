@@ -6,17 +6,14 @@ the sentiment fields are read-only: only the scoring service writes them.
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
 
-from sentirec import tasks
+from sentirec import registry_admin  # noqa: F401  (the model registry and retrain jobs)
 from sentirec.api.filters import username_field
-from sentirec.conf import item_model, settings
+from sentirec.conf import item_model
 from sentirec.models import (
     Follow,
     Interaction,
@@ -25,11 +22,9 @@ from sentirec.models import (
     Rating,
     Review,
     SentimentLabel,
-    SentimentModel,
 )
-from sentirec.queueing import enqueue
-from sentirec.services import registry
 from sentirec.services.scoring import enqueue_scoring
+from sentirec.templatetags.sentirec_admin import rounded
 from sentirec.views import catalog
 
 SENTIMENT_FIELDS = (
@@ -170,128 +165,52 @@ class InteractionAdmin(FastChangeList):
     list_select_related = ("user", "item")
 
 
-def _plots():
-    """matplotlib loads only when a model page is opened, not with every admin import."""
-    from sentirec.sentiment import plots
+def rounded_column(field: str, description: str):
+    """A list column showing a float field to two decimals ("<0.01" when smaller)."""
 
-    return plots
+    @admin.display(description=description, ordering=field)
+    def column(self, stats: ItemStats) -> str:
+        return rounded(getattr(stats, field))
 
-
-def _png_tag(png: bytes, alt: str) -> str:
-    data = base64.b64encode(png).decode()
-    return format_html(
-        '<img src="data:image/png;base64,{}" alt="{}" style="max-width:100%">', data, alt
-    )
-
-
-@admin.register(SentimentModel)
-class SentimentModelAdmin(admin.ModelAdmin):
-    list_display = ("version", "architecture", "is_active", "accuracy", "created", "has_error")
-    list_filter = ("architecture", "is_active")
-    search_fields = ("version",)
-    actions = ["activate_model", "roll_back", "retrain_now"]
-    readonly_fields = (
-        "version",
-        "architecture",
-        "is_active",
-        "activated_at",
-        "rescore_progress",
-        "load_error",
-        "metrics_table",
-        "training_curve",
-        "confusion_matrix",
-        "file",
-        "training_data",
-        "created",
-    )
-    exclude = ("metrics",)
-
-    @admin.display(boolean=True, description="load error")
-    def has_error(self, model: SentimentModel) -> bool:
-        return bool(model.load_error)
-
-    @admin.display(description="reviews scored by this model")
-    def rescore_progress(self, model: SentimentModel) -> str:
-        done, total = registry.rescore_progress(model)
-        return f"{done} of {total}" + (" (rescoring…)" if model.is_active and done < total else "")
-
-    @admin.display(description="metrics on the validation set")
-    def metrics_table(self, model: SentimentModel) -> str:
-        keys = ("accuracy", "macro_f1", "n", "ece", "reviews_per_s", "training_seconds",
-                "active_accuracy_on_validation")  # fmt: skip
-        rows = [(key, model.metrics[key]) for key in keys if key in model.metrics]
-        return format_html(
-            "<table>{}</table>",
-            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
-        )
-
-    @admin.display(description="training curve")
-    def training_curve(self, model: SentimentModel) -> str:
-        history = model.metrics.get("history")
-        return _png_tag(_plots().training_curve_png(history), "training curve") if history else "—"
-
-    @admin.display(description="confusion matrix")
-    def confusion_matrix(self, model: SentimentModel) -> str:
-        confusion = model.metrics.get("confusion")
-        if not confusion:
-            return "—"
-        png = _plots().confusion_matrix_png(confusion, ["negative", "positive"])
-        return _png_tag(png, "confusion matrix")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # models enter the registry by training, not by hand
-
-    @admin.action(description="Activate this model")
-    def activate_model(self, request: HttpRequest, queryset: QuerySet) -> None:
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one model to activate.", messages.ERROR)
-            return
-        model = queryset.get()
-        try:
-            registry.activate(model)
-        except registry.RegistryError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
-        self.message_user(request, f"{model.version} is active; reviews are being rescored.")
-
-    @admin.action(description="Roll back to the previous model")
-    def roll_back(self, request: HttpRequest, queryset: QuerySet) -> None:
-        try:
-            model = registry.rollback()
-        except registry.RegistryError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
-        name = model.version if model else "the shipped default model"
-        self.message_user(request, f"Rolled back to {name}; reviews are being rescored.")
-
-    @admin.action(description="Retrain now (in the background)")
-    def retrain_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        if enqueue(tasks.retrain, queue=settings.GPU_QUEUE):
-            self.message_user(request, "Retraining queued; the new model appears here when done.")
-        else:
-            self.message_user(request, "The broker is unreachable; try again.", messages.ERROR)
+    return column
 
 
 @admin.register(ItemStats)
 class ItemStatsAdmin(FastChangeList):
+    """Derived rows, kept current by ``sentirec.services.stats``: read-only here."""
+
     list_display = (
         "item",
         "rating_count",
-        "average_stars",
+        "shown_average_stars",
         "review_count",
-        "mean_sentiment",
-        "weighted_score",
+        "shown_mean_sentiment",
+        "shown_weighted_score",
         "updated",
     )
     search_fields = ITEM_SEARCH
     list_select_related = ("item",)
     ordering = ("-weighted_score",)
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in ItemStats._meta.fields]
+    shown_average_stars = rounded_column("average_stars", "average stars")
+    shown_mean_sentiment = rounded_column("mean_sentiment", "mean sentiment")
+    shown_weighted_score = rounded_column("weighted_score", "weighted score")
+    shown_mean_opinion = rounded_column("mean_opinion", "mean opinion")
+    shown_opinion_total = rounded_column("opinion_total", "opinion total")
+    fields = ("item", "rating_count", "shown_average_stars", "review_count", "scored_count",
+              "positive_count", "negative_count", "shown_mean_sentiment", "shown_mean_opinion",
+              "opinion_count", "shown_opinion_total", "shown_weighted_score", "last_activity",
+              "updated")  # fmt: skip
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # derived data: kept current by sentirec.services
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 if not Item._meta.swapped:

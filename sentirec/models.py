@@ -344,6 +344,71 @@ class SentimentModel(RegisteredModel):
         return self.metrics.get("accuracy")
 
 
+class RetrainStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+
+
+class RetrainTrigger(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    API = "api", "API"
+    SCHEDULE = "schedule", "Schedule"
+    COMMAND = "command", "Command"
+
+
+class RetrainJob(models.Model):
+    """One retrain of the sentiment model, from the request to its outcome.
+
+    Written only by ``sentirec.services.training``: it is what the admin and the API show
+    while a retrain waits and runs (``stage``, ``epoch`` of ``epochs``) and afterwards
+    (the model it registered, whether the gate promoted it and on which figures, or why
+    it was skipped or failed).
+    """
+
+    status = models.CharField(
+        max_length=9, choices=RetrainStatus.choices, default=RetrainStatus.QUEUED
+    )
+    trigger = models.CharField(max_length=8, choices=RetrainTrigger.choices)
+    requested_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: What was asked for: ``{"arch": ..., "options": {...}}`` over ``RETRAIN_*`` settings.
+    request = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    stage = models.CharField(max_length=100, blank=True)
+    epoch = models.PositiveIntegerField(default=0)
+    epochs = models.PositiveIntegerField(default=0)
+    model = models.ForeignKey(
+        SentimentModel,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retrain_jobs",
+    )
+    promoted = models.BooleanField(null=True, blank=True)
+    candidate_accuracy = models.FloatField(null=True, blank=True)
+    active_accuracy = models.FloatField(null=True, blank=True)
+    required_gain = models.FloatField(null=True, blank=True)
+    #: Why it ended as it did, in a sentence: the gate's verdict, a skip, an error.
+    reason = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"Retrain #{self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status not in (RetrainStatus.QUEUED, RetrainStatus.RUNNING)
+
+
 class ItemStats(models.Model):
     """Per-item aggregates the feed reads instead of scanning ratings and reviews."""
 

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 
 from celery import Celery, Task, current_app
-from django.db import transaction
+from django.db import connections, transaction
 from kombu import Connection
 
 from sentirec.conf import settings
@@ -71,23 +71,26 @@ def _pool(app: Celery):
     return pool
 
 
-def enqueue(task: Task, args: Sequence = (), *, queue: str, **options) -> bool:
+def enqueue(
+    task: Task, args: Sequence = (), *, queue: str, background: bool = False, **options
+) -> bool:
     """Send ``task`` to ``queue`` (``options`` as for ``apply_async``, e.g. ``countdown``);
     return False (and log) if the broker cannot take it within ``ENQUEUE_TIMEOUT_SECONDS``.
 
-    With ``CELERY_TASK_ALWAYS_EAGER`` the task runs here and now; a failure is logged
-    (Celery keeps it in the unread result otherwise)."""
+    With ``CELERY_TASK_ALWAYS_EAGER`` the task runs here and now (``background``: in a
+    thread of its own, for work that takes minutes, such as a retrain, so the request
+    that asked is not held); a failure is logged (Celery keeps it in the unread result
+    otherwise)."""
     app = celery_app()
-    call = f"{task.name}{tuple(args)}"
     if app.conf.task_always_eager:
-        try:
-            result = task.apply_async(args=list(args), queue=queue, **options)
-        except Exception:  # CELERY_TASK_EAGER_PROPAGATES: the task's own error
-            logger.exception("%s failed in-process", call)
-            return True
-        if result.failed():
-            logger.error("%s failed in-process:\n%s", call, result.traceback)
+        if background:
+            threading.Thread(
+                target=_run_in_thread, args=(task, args, queue, options), daemon=True
+            ).start()
+        else:
+            _run_eagerly(task, args, queue, options)
         return True
+    call = f"{task.name}{tuple(args)}"
     send = {"args": list(args), "queue": queue, "retry": False, **options}
     try:
         with _pool(app).acquire(block=True, timeout=settings.ENQUEUE_TIMEOUT_SECONDS) as conn:
@@ -100,6 +103,24 @@ def enqueue(task: Task, args: Sequence = (), *, queue: str, **options) -> bool:
         logger.warning("Could not enqueue %s on %s: %s", call, queue, exc)
         return False
     return True
+
+
+def _run_eagerly(task: Task, args: Sequence, queue: str, options: dict) -> None:
+    call = f"{task.name}{tuple(args)}"
+    try:
+        result = task.apply_async(args=list(args), queue=queue, **options)
+    except Exception:  # CELERY_TASK_EAGER_PROPAGATES: the task's own error
+        logger.exception("%s failed in-process", call)
+        return
+    if result.failed():
+        logger.error("%s failed in-process:\n%s", call, result.traceback)
+
+
+def _run_in_thread(task: Task, args: Sequence, queue: str, options: dict) -> None:
+    try:
+        _run_eagerly(task, args, queue, options)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def enqueue_on_commit(task: Task, args: Sequence = (), *, queue: str) -> None:

@@ -33,12 +33,13 @@ def rescore_all_reviews() -> int:
 
 
 # Acknowledged on receipt: a retrain lost with its worker waits for the next schedule
-# rather than running twice (the lock would refuse the second anyway).
+# rather than running twice (its job is marked failed when the next retrain starts).
 @shared_task(name="sentirec.retrain")
-def retrain(arch: str | None = None, options: dict | None = None) -> str:
+def retrain(job_id: int | None = None) -> str:
+    """Run the queued retrain job ``job_id``; the beat schedule sends none (a new job)."""
     from sentirec.services import training  # torch: loaded by workers, not web processes
 
-    return training.retrain(arch=arch, options=options).reason
+    return training.run_retrain_job(job_id).status
 
 
 @shared_task(name="sentirec.predict_sentiment")

@@ -7,10 +7,19 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 from rest_framework.validators import UniqueTogetherValidator
 
 from sentirec.conf import item_model, settings
-from sentirec.models import Follow, Item, ItemStats, Rating, Review, SentimentModel
+from sentirec.models import (
+    Follow,
+    Item,
+    ItemStats,
+    Rating,
+    RetrainJob,
+    Review,
+    SentimentModel,
+)
 from sentirec.recommend.feed import MAX_PAGE_SIZE
 from sentirec.views.feed import MAX_PAGE
 
@@ -156,6 +165,51 @@ class SentimentModelMetricsSerializer(serializers.ModelSerializer):
         model = SentimentModel
         fields = ["id", "version", "architecture", "metrics", "training_data"]
         read_only_fields = fields
+
+
+class RetrainJobSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="This job's own URL, to poll.")
+    model = serializers.SlugRelatedField(
+        slug_field="version",
+        read_only=True,
+        allow_null=True,
+        help_text="The version of the model it registered (once it has).",
+    )
+
+    class Meta:
+        model = RetrainJob
+        fields = [
+            "id",
+            "url",
+            "status",
+            "trigger",
+            "created",
+            "started",
+            "finished",
+            "stage",
+            "epoch",
+            "epochs",
+            "model",
+            "promoted",
+            "candidate_accuracy",
+            "active_accuracy",
+            "required_gain",
+            "reason",
+            "traceback",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "stage": {"help_text": "What it is doing now, while it runs."},
+            "promoted": {"help_text": "Whether the gate made its model the active one."},
+            "reason": {
+                "help_text": "Why it ended as it did: the gate's figures, a skip, an error."
+            },
+        }
+
+    def get_url(self, job: RetrainJob) -> str:
+        return reverse(
+            "sentirec:api:retrain-job-detail", args=[job.pk], request=self.context.get("request")
+        )
 
 
 @cache

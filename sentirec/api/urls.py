@@ -35,6 +35,7 @@ router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("follows", views.FollowViewSet, basename="follow")
 router.register("models", registry.SentimentModelViewSet, basename="model")
+router.register("retrain-jobs", registry.RetrainJobViewSet, basename="retrain-job")
 
 urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),

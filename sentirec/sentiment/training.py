@@ -11,7 +11,7 @@ import hashlib
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -124,6 +124,7 @@ def train(
     progress: bool = True,
     teacher_probs: Sequence[float] | None = None,
     checkpoint_dir: str | None = None,
+    on_epoch: Callable[[dict, int], None] | None = None,
 ) -> TrainResult:
     """Train ``config.arch`` on ``texts``/``labels`` (1 = positive) and return a bundle.
 
@@ -133,6 +134,8 @@ def train(
     ``teacher_probs`` (P(positive) per training text) enables distillation.
     ``arch="minilm"`` is fine-tuned by :func:`.finetune.finetune` (WordPiece input, no word
     vocabulary or GloVe); ``checkpoint_dir`` makes that run resumable.
+    ``on_epoch(row, epochs)`` is called after each epoch with its history row, so a caller
+    can report progress (a retrain job shows "epoch k of n").
     """
     config = config or TrainConfig()
     started = time.perf_counter()
@@ -211,6 +214,8 @@ def train(
             best_state = copy.deepcopy(model.state_dict())
         row["seconds"] = round(time.perf_counter() - t0, 3)
         history.append(row)
+        if on_epoch is not None:
+            on_epoch(row, config.epochs)
         if val_ids and stale >= config.patience:
             break
         for group in optimizer.param_groups:

@@ -1,9 +1,13 @@
 """Retraining: base data plus the site's own reviews, a fixed validation set, a quality gate.
 
-``retrain`` is the one way to retrain: the admin action and the beat schedule (through
-the ``sentirec.retrain`` task) and the management command all call it; the API has no
-retrain endpoint. A lock in the cache (Redis in production) stops two retrains from
-running at once.
+Every retrain is a :class:`~sentirec.models.RetrainJob` row, so none can fail unseen:
+``retrain_jobs.request_retrain`` records it (queued) and hands it to a worker (the admin's
+button and the staff API call it); :func:`run_retrain_job` runs it there (the ``sentirec.retrain``
+task, which the beat schedule also sends, and ``manage.py sentirec_train`` in-process),
+recording its progress and its outcome: the model it registered and the gate's figures,
+a skip (too little data, another retrain running) or the error that failed it.
+:func:`retrain` is the training itself. A lock in the cache (Redis in production) stops
+two retrains from running at once.
 """
 
 from __future__ import annotations
@@ -11,20 +15,32 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import traceback
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from sentirec import engine
 from sentirec.conf import settings
-from sentirec.models import Review, SentimentLabel, SentimentModel
+from sentirec.models import (
+    RetrainJob,
+    RetrainStatus,
+    RetrainTrigger,
+    Review,
+    SentimentLabel,
+    SentimentModel,
+)
 from sentirec.sentiment.datasets import load_spec
 from sentirec.sentiment.evaluation import evaluate
 from sentirec.sentiment.training import TrainConfig, train
 from sentirec.services.registry import activate, register
+from sentirec.services.retrain_jobs import finish
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +62,7 @@ class RetrainReport:
     promoted: bool
     candidate_accuracy: float
     active_accuracy: float
+    required_gain: float
     reason: str
 
 
@@ -102,18 +119,40 @@ def training_data() -> tuple[list[tuple[str, int]], list[tuple[str, int]], dict]
     return train_rows, validation, summary
 
 
-def retrain(*, arch: str | None = None, options: dict | None = None, progress: bool = False):
-    """Train a candidate, register it, and promote it if it is at least as accurate as the
-    active model on the fixed validation set (plus ``PROMOTION_MIN_ACCURACY_GAIN``)."""
+@contextmanager
+def retrain_lock() -> Iterator[None]:
+    """Held while a retrain runs; a second one is refused (its job is skipped, saying so)."""
     if not cache.add(LOCK_KEY, time.time(), LOCK_SECONDS):
-        raise RetrainError("A retrain is already running; try again when it has finished.")
+        raise RetrainError("A retrain is already running; this one was not started.")
     try:
-        return _retrain(arch, options or {}, progress)
+        yield
     finally:
         cache.delete(LOCK_KEY)
 
 
-def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
+def retrain(
+    *,
+    arch: str | None = None,
+    options: dict | None = None,
+    progress: bool = False,
+    job: RetrainJob | None = None,
+) -> RetrainReport:
+    """Train a candidate, register it, and promote it if it is at least as accurate as the
+    active model on the fixed validation set (plus ``PROMOTION_MIN_ACCURACY_GAIN``).
+    ``job``: the row to report the stage and the epochs to."""
+    with retrain_lock():
+        return _retrain(arch, options or {}, progress, job)
+
+
+def _stage(job: RetrainJob | None, stage: str, **fields) -> None:
+    if job is not None:
+        RetrainJob.objects.filter(pk=job.pk).update(stage=stage, **fields)
+
+
+def _retrain(
+    arch: str | None, options: dict, progress: bool, job: RetrainJob | None
+) -> RetrainReport:
+    _stage(job, "reading the training data")
     train_rows, validation, summary = training_data()
     if len({label for _, label in train_rows}) < 2:
         raise RetrainError(
@@ -130,7 +169,9 @@ def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
     val_texts, val_labels = [t for t, _ in validation], [y for _, y in validation]
     # The baseline is what the workers serve now (the active model, or the last good or
     # shipped one when it cannot load), measured before training so a problem shows early.
+    _stage(job, f"measuring the active model on {len(validation)} validation examples")
     baseline = evaluate(engine.active_engine().predictor, val_texts, val_labels)
+    _stage(job, f"training on {len(train_rows)} examples", epoch=0, epochs=config.epochs)
     result = train(
         [t for t, _ in train_rows],
         [y for _, y in train_rows],
@@ -138,11 +179,15 @@ def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
         val_texts=val_texts,
         val_labels=val_labels,
         progress=progress,
+        on_epoch=lambda row, epochs: _stage(
+            job, f"training: epoch {row['epoch']} of {epochs}", epoch=row["epoch"]
+        ),
     )
     if not connection.in_atomic_block:
         # Training takes minutes with the connection idle; if the database restarted
         # meanwhile, reconnect (CONN_HEALTH_CHECKS) rather than lose the trained model.
         close_old_connections()
+    _stage(job, "evaluating the candidate")
     candidate = evaluate(result.bundle, val_texts, val_labels)
     metrics = {
         **candidate,
@@ -150,12 +195,74 @@ def _retrain(arch: str | None, options: dict, progress: bool) -> RetrainReport:
         "training_seconds": round(result.seconds, 1),
         "active_accuracy_on_validation": baseline["accuracy"],
     }
+    _stage(job, "registering the candidate")
     model = register(result.bundle, metrics, summary)
     gain = settings.PROMOTION_MIN_ACCURACY_GAIN
     promoted = candidate["accuracy"] >= baseline["accuracy"] + gain
-    comparison = f"{candidate['accuracy']:.4f} vs active {baseline['accuracy']:.4f} + {gain}"
+    comparison = (
+        f"validation accuracy {candidate['accuracy']:.4f} "
+        f"{'>=' if promoted else '<'} the active model's {baseline['accuracy']:.4f}"
+        + (f" + the required gain {gain}" if gain else "")
+    )
     if promoted:
         activate(model)
-    reason = f"{'promoted' if promoted else 'not promoted'}: {comparison}"
+    reason = f"{'Promoted' if promoted else 'Not promoted'}: {comparison}."
     logger.info("Retrained %s: %s", model.version, reason)
-    return RetrainReport(model, promoted, candidate["accuracy"], baseline["accuracy"], reason)
+    return RetrainReport(model, promoted, candidate["accuracy"], baseline["accuracy"], gain, reason)
+
+
+def _abandon_orphans(job: RetrainJob) -> None:
+    """With the lock just taken, no other job can be running: any marked so lost its worker."""
+    RetrainJob.objects.filter(status=RetrainStatus.RUNNING).exclude(pk=job.pk).update(
+        status=RetrainStatus.FAILED,
+        finished=timezone.now(),
+        stage="",
+        reason="The process running this retrain stopped before it finished (a worker "
+        "restart or crash); nothing was registered.",
+    )
+
+
+def run_retrain_job(job_id: int | None = None, *, progress: bool = False) -> RetrainJob:
+    """Run a queued job (``None``: a new one for the schedule) and record how it ended.
+
+    Never raises for a retrain's own problems: too little data or another retrain running
+    make it ``skipped``, any other error ``failed`` with the error and its traceback; a job
+    that is not queued (a message delivered twice) is left alone."""
+    if job_id is None:
+        job = RetrainJob.objects.create(trigger=RetrainTrigger.SCHEDULE)
+    else:
+        job = RetrainJob.objects.filter(pk=job_id).first()
+        if job is None or job.status != RetrainStatus.QUEUED:
+            return job
+    request = job.request or {}
+    try:
+        with retrain_lock():
+            _abandon_orphans(job)
+            RetrainJob.objects.filter(pk=job.pk).update(
+                status=RetrainStatus.RUNNING, started=timezone.now()
+            )
+            report = _retrain(request.get("arch"), request.get("options") or {}, progress, job)
+    except RetrainError as exc:
+        logger.info("Retrain job %s skipped: %s", job.pk, exc)
+        finish(job.pk, RetrainStatus.SKIPPED, reason=str(exc))
+    except Exception as exc:  # recorded on the job: a retrain never fails unseen
+        logger.exception("Retrain job %s failed", job.pk)
+        finish(
+            job.pk,
+            RetrainStatus.FAILED,
+            reason=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(limit=-8),
+        )
+    else:
+        finish(
+            job.pk,
+            RetrainStatus.SUCCEEDED,
+            model=report.model,
+            promoted=report.promoted,
+            candidate_accuracy=report.candidate_accuracy,
+            active_accuracy=report.active_accuracy,
+            required_gain=report.required_gain,
+            reason=report.reason,
+        )
+    job.refresh_from_db()
+    return job

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sentirec.models import Follow, Rating, Review
+from sentirec.models import Follow, Rating, RetrainJob, RetrainTrigger, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ class World:
     model: int
     dave: int
     job: str
+    retrain_job: int
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,9 @@ CASES = [
     Case("sentirec:api:model-rollback", "POST", lambda w: "/api/models/rollback/", STAFF_ONLY),
     Case("sentirec:api:model-retrain", "POST", lambda w: "/api/models/retrain/",
          by_role(403, 403, 403, 202)),
+    Case("sentirec:api:retrain-job-list", "GET", lambda w: "/api/retrain-jobs/", STAFF_ONLY),
+    Case("sentirec:api:retrain-job-detail", "GET",
+         lambda w: f"/api/retrain-jobs/{w.retrain_job}/", STAFF_ONLY),
     Case("sentirec:api:not-found", "GET", lambda w: "/api/no/such/thing/", 404),
     Case("sentirec:api:not-found", "DELETE", lambda w: "/api/reviews/1.5/", 404),
 ]  # fmt: skip
@@ -217,6 +221,7 @@ def world(user, other_user, staff, make_user, item, make_item, toy_model) -> Wor
         model=toy_model.pk,
         dave=dave.pk,
         job=job.json()["job"],
+        retrain_job=RetrainJob.objects.create(trigger=RetrainTrigger.SCHEDULE).pk,
     )
 
 

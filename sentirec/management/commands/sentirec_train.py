@@ -1,10 +1,13 @@
-"""``manage.py sentirec_train``: retrain the sentiment model now (same as the admin action)."""
+"""``manage.py sentirec_train``: retrain the sentiment model now, in this process (a job in
+the registry like the admin's and the API's, run here rather than on a worker)."""
 
 from __future__ import annotations
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sentirec.models import RetrainJob, RetrainStatus, RetrainTrigger
 
 
 def parse_option(text: str) -> tuple[str, object]:
@@ -38,11 +41,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, arch: str | None, raw_options: list[str], **opts) -> None:
-        from sentirec.services.training import RetrainError, retrain  # imports torch
+        from sentirec.services import training  # imports torch
 
         try:
             options = dict(map(parse_option, raw_options))
-            report = retrain(arch=arch, options=options, progress=opts["verbosity"] > 0)
-        except (RetrainError, ValueError, TypeError) as exc:
+        except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Registered {report.model.version}: {report.reason}")
+        job = RetrainJob.objects.create(
+            trigger=RetrainTrigger.COMMAND, request={"arch": arch, "options": options}
+        )
+        job = training.run_retrain_job(job.pk, progress=opts["verbosity"] > 0)
+        if job.status != RetrainStatus.SUCCEEDED:
+            raise CommandError(f"Retrain job {job.pk} {job.status}: {job.reason}")
+        self.stdout.write(f"Job {job.pk}: registered {job.model.version}. {job.reason}")
