@@ -7,6 +7,8 @@ range) are database constraints, not only form checks.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -449,3 +451,28 @@ class PreferenceModel(RegisteredModel):
 
     class Meta(RegisteredModel.Meta):
         pass
+
+
+class PredictionStatus(models.TextChoices):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PredictionJob(models.Model):
+    """A sentiment prediction asked for through the API, in the database because the web
+    process that creates it and the worker that answers it share nothing else (the
+    host's cache may be per process). Purged after ``predict.JOB_SECONDS``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    texts = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=PredictionStatus.choices, default=PredictionStatus.PENDING
+    )
+    results = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Prediction {self.pk} ({self.status})"

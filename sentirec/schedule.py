@@ -14,15 +14,21 @@ from sentirec.conf import settings
 
 
 def add_periodic_tasks(sender: Celery, **kwargs) -> None:
-    """The sweeper every ``SWEEP_INTERVAL_SECONDS``; a retrain every
-    ``RETRAIN_INTERVAL_HOURS`` and a preference-model retrain every
+    """The sweeper every ``SWEEP_INTERVAL_SECONDS``; the purge of expired prediction
+    jobs; a retrain every ``RETRAIN_INTERVAL_HOURS`` and a preference-model retrain every
     ``RECOMMENDER_INTERVAL_HOURS`` (0 disables either)."""
     from sentirec import tasks
+    from sentirec.services.predict import JOB_SECONDS
 
     sender.add_periodic_task(
         settings.SWEEP_INTERVAL_SECONDS,
         tasks.sweep_pending_reviews.s().set(queue=settings.DEFAULT_QUEUE),
         name="sentirec: sweep pending reviews",
+    )
+    sender.add_periodic_task(
+        JOB_SECONDS,
+        tasks.purge_prediction_jobs.s().set(queue=settings.DEFAULT_QUEUE),
+        name="sentirec: purge expired prediction jobs",
     )
     if settings.RETRAIN_INTERVAL_HOURS:
         sender.add_periodic_task(

@@ -43,10 +43,17 @@ def retrain(job_id: int | None = None) -> str:
 
 
 @shared_task(name="sentirec.predict_sentiment")
-def predict_sentiment(job_id: str, owner_id: int, texts: list[str]) -> str:
+def predict_sentiment(job_id: str) -> str:
     from sentirec.services import predict
 
-    return predict.run_job(job_id, owner_id, texts)
+    return predict.run_job(job_id)
+
+
+@shared_task(name="sentirec.purge_prediction_jobs")
+def purge_prediction_jobs() -> int:
+    from sentirec.services import predict
+
+    return predict.purge_expired_jobs()
 
 
 # Acknowledged on receipt, like retrain: the next scheduled run replaces a lost one.

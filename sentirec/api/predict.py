@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from sentirec.api.base import SentirecAPIMixin, extend_schema
 from sentirec.api.serializers import PredictJobSerializer, PredictSerializer
 from sentirec.api.throttles import PredictThrottle
+from sentirec.models import PredictionJob
 from sentirec.services import predict
 
 #: How long a request waits for the worker before answering 202.
@@ -34,13 +35,13 @@ class PredictionFailed(APIException):
     default_code = "prediction_failed"
 
 
-def job_response(request: Request, job: predict.Job) -> Response:
+def job_response(request: Request, job: PredictionJob) -> Response:
     if job.status == predict.FAILED:
         raise PredictionFailed(job.error)
     body = {
-        "job": job.id,
+        "job": str(job.pk),
         "status": job.status,
-        "url": reverse("sentirec:api:predict-job", args=[job.id], request=request),
+        "url": reverse("sentirec:api:predict-job", args=[job.pk], request=request),
     }
     if job.status == predict.DONE:
         body["results"] = job.results
