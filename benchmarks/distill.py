@@ -1,8 +1,9 @@
 """Distillation pipeline of the shipped model: teacher -> soft labels -> GloVe student.
 
-    python benchmarks/distill.py teacher --data-root ../shared/data   # resumable, ~1-2 h CPU
+    python benchmarks/distill.py teacher --data-root ../shared/data   # resumable
     python benchmarks/distill.py label   --data-root ../shared/data   # resumable
-    python benchmarks/distill.py student --data-root ../shared/data
+    python benchmarks/distill.py student --data-root ../shared/data   # < 20 min
+    python benchmarks/distill.py final   --data-root ../shared/data   # once, at the end
 
 Every stage trains only on the training side of :mod:`sentirec.sentiment.corpora`; the
 validation splits choose, the final splits are left alone. Intermediate state lives under
@@ -13,6 +14,7 @@ validation splits choose, the final splits are left alone. Intermediate state li
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import platform
 import sys
@@ -24,11 +26,26 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sentirec.sentiment.bundle import load_bundle  # noqa: E402
 from sentirec.sentiment.corpora import load_corpora  # noqa: E402
-from sentirec.sentiment.training import TrainConfig, train  # noqa: E402
+from sentirec.sentiment.distill import (  # noqa: E402
+    Augmenter,
+    glove_neighbours,
+    load_soft_labels,
+    save_soft_labels,
+    teacher_probs,
+    transfer_set,
+)
+from sentirec.sentiment.embeddings import load_vectors  # noqa: E402
+from sentirec.sentiment.evaluation import evaluate  # noqa: E402
+from sentirec.sentiment.recipe import DEFAULT_MEMBERS, recipe_config  # noqa: E402
+from sentirec.sentiment.text import tokenize  # noqa: E402
+from sentirec.sentiment.training import TrainConfig, combine, train  # noqa: E402
 
 WORK = ROOT / "var" / "distill"
 RESULTS = ROOT / "benchmarks" / "results" / "distill.jsonl"
+SOFT_LABELS = ROOT / "benchmarks" / "results" / "distill-soft-labels.tsv.gz"
+COPIES = 4  # augmented copies of every SST-2 row and review sentence of 4+ words
 TEACHER = {
     "arch": "minilm",
     "hparams": {"train_layers": 4},
@@ -78,6 +95,71 @@ def cmd_teacher(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_label(args: argparse.Namespace) -> None:
+    corpora = load_corpora(args.data_root)
+    teacher = load_bundle(WORK / "teacher.bundle")
+    texts, reviews = corpora.sst2_train[0], corpora.blitzer_train[0]
+    vocab = {w for t in [*texts, *reviews] for w in tokenize(t)}
+    augmenter = Augmenter(glove_neighbours(vocab, load_vectors("glove")))
+    held = [*corpora.val("both")[0], *corpora.sst2_final[0], *corpora.blitzer_final[0]]
+    transfer = transfer_set(texts, reviews, augmenter, COPIES, seed=0, exclude=held)
+    started = time.perf_counter()
+    probs = teacher_probs(teacher, transfer, shard_dir=WORK / "label")
+    save_soft_labels(SOFT_LABELS, transfer, probs, teacher=teacher.version, copies=COPIES)
+    record(
+        "label",
+        teacher=teacher.version,
+        n=len(transfer),
+        seconds_this_run=round(time.perf_counter() - started, 1),
+        sha256=hashlib.sha256(SOFT_LABELS.read_bytes()).hexdigest(),
+    )
+
+
+def cmd_student(args: argparse.Namespace) -> None:
+    """The shipped recipe's members on gold training rows + the teacher's soft rows."""
+    corpora = load_corpora(args.data_root)
+    soft_texts, soft_probs, meta = load_soft_labels(SOFT_LABELS)
+    gold_texts, gold_labels = corpora.train("both")
+    texts = [*gold_texts, *soft_texts]
+    labels = [*gold_labels, *(int(p >= 0.5) for p in soft_probs)]
+    probs = [*(float(y) for y in gold_labels), *soft_probs]
+    val = corpora.val("both")
+    started = time.perf_counter()
+    results = []
+    for seed, arch in enumerate(DEFAULT_MEMBERS):
+        config = recipe_config(arch, seed=seed)
+        config.teacher_weight = args.teacher_weight
+        results.append(train(texts, labels, config, *val, progress=not args.quiet,
+                             teacher_probs=probs))  # fmt: skip
+    bundle = combine(results, *val, mix="weights")
+    bundle.metrics["teacher"] = meta.get("teacher")
+    bundle.save(WORK / "student.bundle")
+    scores = {
+        "sst2_val": evaluate(bundle, *corpora.sst2_val),
+        "blitzer_val": evaluate(bundle, *corpora.blitzer_val),
+    }
+    record(
+        "student",
+        version=bundle.version,
+        seconds=round(time.perf_counter() - started, 1),
+        bytes=(WORK / "student.bundle").stat().st_size,
+        **{k: {m: v[m] for m in ("accuracy", "reviews_per_s")} for k, v in scores.items()},
+    )
+
+
+def cmd_final(args: argparse.Namespace) -> None:
+    """Score a candidate once on the untouched final splits."""
+    corpora = load_corpora(args.data_root)
+    bundle = load_bundle(args.model)
+    record(
+        "final",
+        model=str(args.model),
+        version=bundle.version,
+        sst2_final=evaluate(bundle, *corpora.sst2_final)["accuracy"],
+        blitzer_final=evaluate(bundle, *corpora.blitzer_final)["accuracy"],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="stage", required=True)
@@ -85,6 +167,18 @@ def main() -> None:
     p.add_argument("--data-root", default="../shared/data")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_teacher)
+    p = sub.add_parser("label")
+    p.add_argument("--data-root", default="../shared/data")
+    p.set_defaults(func=cmd_label)
+    p = sub.add_parser("student")
+    p.add_argument("--data-root", default="../shared/data")
+    p.add_argument("--teacher-weight", type=float, default=1.0)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_student)
+    p = sub.add_parser("final")
+    p.add_argument("--data-root", default="../shared/data")
+    p.add_argument("--model", default=str(WORK / "student.bundle"))
+    p.set_defaults(func=cmd_final)
     args = parser.parse_args()
     args.func(args)
 
