@@ -1,8 +1,13 @@
 """The default bundle shipped in sentirec/data/ loads alone and behaves sensibly."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from sentirec.sentiment.bundle import default_bundle_path, load_bundle
+from sentirec.sentiment.corpora import load_corpora
+from sentirec.sentiment.evaluation import evaluate
 from sentirec.sentiment.predictor import Predictor
 
 
@@ -44,3 +49,33 @@ def test_shipped_model_edge_cases(shipped):
     assert predictions[2].label == "positive"
     assert all(-1 <= p.score <= 1 and 0 <= p.confidence <= 1 for p in predictions)
     assert predictions[-1].label == "positive"
+
+
+DOCS_ROWS = {  # the row of docs/sentiment.md's validation table -> the split it names
+    "SST-2, 1,000 held-out whole sentences": "sst2_val",
+    "Blitzer, held-out 20 % of reviews": "blitzer_val",
+    "UCI sentences (Amazon, IMDb, Yelp)": "uci",
+}
+
+
+def _documented_figures() -> dict[str, tuple[int, float]]:
+    """(n, accuracy) per split from the table under "What it scores" in docs/sentiment.md."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sentiment.md").read_text()
+    found = {}
+    for prefix, split in DOCS_ROWS.items():
+        match = re.search(
+            rf"^\| {re.escape(prefix)}[^|]*\| ([\d,]+) \| (0\.\d+) \|$", docs, re.MULTILINE
+        )
+        assert match, f"docs/sentiment.md has no row starting {prefix!r}"
+        found[split] = (int(match.group(1).replace(",", "")), float(match.group(2)))
+    return found
+
+
+@pytest.mark.slow
+def test_shipped_bundle_rescored_gives_the_documented_figures(shipped, shared_data):
+    """Re-scores the shipped model instead of trusting the accuracies stored in it."""
+    corpora = load_corpora(shared_data)
+    for split, (n, accuracy) in _documented_figures().items():
+        result = evaluate(shipped, *getattr(corpora, split))
+        assert result["n"] == n, split
+        assert round(result["accuracy"], 3) == accuracy, (split, result["accuracy"])
