@@ -178,3 +178,30 @@ def test_real_sst2_slice_with_glove_beats_chance(arch, shared_data):
         config = fast_config(arch, hparams={"train_layers": 1}, epochs=1, lr=1e-4, batch_size=16)
     result = train(texts, labels, config, progress=False)
     assert result.metrics["val_accuracy"] >= 0.68, result.metrics
+
+
+REBUILD = """
+from tests.sentiment.conftest import fast_config, synthetic
+from sentirec.sentiment.training import combine, train
+
+texts, labels = synthetic(400, seed=1)
+val = synthetic(200, seed=2)
+members = [train(texts, labels, fast_config(a, epochs=3), *val, progress=False)
+           for a in ("cnn", "ngram")]
+print(combine(members, *val, mix="weights").version)
+"""
+
+
+@pytest.mark.slow
+def test_rebuild_in_a_fresh_process_gives_the_same_bundle_hash():
+    """The recipe's two members and their mix, trained twice in separate processes with
+    different hash seeds and one thread: the same weights bit for bit."""
+    from tests.processes import run_python
+
+    versions = {
+        run_python("-c", REBUILD, env={"PYTHONHASHSEED": seed, "OMP_NUM_THREADS": "1"})
+        .stdout.strip()
+        .splitlines()[-1]
+        for seed in ("1", "2")
+    }
+    assert len(versions) == 1 and versions.pop().startswith("ensemble-")
