@@ -303,3 +303,70 @@ def check_urls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             id="sentirec.W012",
         )
     ]
+
+
+#: Where Celery publishes when nothing configured a broker.
+CELERY_DEFAULT_BROKER = "amqp://guest@localhost//"
+WIRE_CELERY_HINT = (
+    "Configure your Celery app from Django's settings: app.config_from_object(\"django.conf:"
+    'settings", namespace="CELERY") in yourproject/celery.py (docs/install.md, step 5).'
+)
+
+
+def _is_celery_fallback(app) -> bool:
+    """Celery's own stand-in app, which exists only because no app was created."""
+    return app.main == "default" and app.fixups == []
+
+
+@checks.register(checks.Tags.compatibility)
+def check_celery(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Reviews reach a worker only through a Celery app this process loaded and configured
+    from the CELERY_* settings; say exactly which part is missing."""
+    from sentirec.queueing import celery_app
+
+    app = celery_app()
+    broker = app.conf.broker_url or CELERY_DEFAULT_BROKER
+    name = "Celery's fallback app" if _is_celery_fallback(app) else f"the Celery app {app.main!r}"
+    found: list[checks.CheckMessage] = []
+    if _is_celery_fallback(app):
+        found.append(
+            checks.Warning(
+                f"No Celery app is loaded when Django starts, so sentirec's tasks go to "
+                f"Celery's fallback app ({broker}) and no worker scores a review.",
+                hint="In yourproject/__init__.py write: from .celery import app as "
+                'celery_app; __all__ = ("celery_app",)  (docs/install.md, step 5).',
+                id="sentirec.W020",
+            )
+        )
+    if getattr(django_settings, "CELERY_TASK_ALWAYS_EAGER", False) and not (
+        app.conf.task_always_eager
+    ):
+        found.append(
+            checks.Warning(
+                f"CELERY_TASK_ALWAYS_EAGER is True, but {name} does not read it: tasks are "
+                f"sent to {broker} instead of running in-process.",
+                hint=WIRE_CELERY_HINT,
+                id="sentirec.W021",
+            )
+        )
+    wanted = getattr(django_settings, "CELERY_BROKER_URL", None)
+    if wanted and wanted != app.conf.broker_url and not app.conf.task_always_eager:
+        found.append(
+            checks.Warning(
+                f"CELERY_BROKER_URL is {wanted!r}, but {name} publishes to {broker}.",
+                hint=WIRE_CELERY_HINT,
+                id="sentirec.W022",
+            )
+        )
+    if not wanted and not app.conf.broker_url and not app.conf.task_always_eager:
+        found.append(
+            checks.Warning(
+                f"No Celery broker is configured: {name} publishes to Celery's default, "
+                f"{CELERY_DEFAULT_BROKER}, and reviews stay pending unless a worker is there.",
+                hint='Set CELERY_BROKER_URL (e.g. "redis://127.0.0.1:6379/0") and start a '
+                "worker, or set CELERY_TASK_ALWAYS_EAGER = True to score in-process "
+                "(development only).",
+                id="sentirec.W023",
+            )
+        )
+    return found
