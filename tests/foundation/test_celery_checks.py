@@ -97,3 +97,52 @@ def test_no_broker_configured_anywhere(current, settings):
 def test_the_demo_host_is_clean():
     """socialsite imports its app in ``__init__`` and reads the CELERY_* settings."""
     assert check_celery() == []
+
+
+HOST_SETTINGS = """
+SECRET_KEY = "host-secret-key-for-a-check-only"
+DEBUG = True
+INSTALLED_APPS = [
+    "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
+    "django.contrib.messages", "rest_framework", "drf_spectacular", "sentirec",
+]
+ROOT_URLCONF = "hostsite.urls"
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+"""
+
+GUIDE_CELERY = """
+import os
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hostsite.settings")
+app = Celery("hostsite")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+"""
+
+
+@pytest.mark.slow
+def test_manage_py_check_in_a_host_that_never_imports_its_celery_app(tmp_path):
+    """The reported host: the guide's celery.py, but an empty ``__init__.py``."""
+    from tests.processes import ROOT, run_python
+
+    package = tmp_path / "hostsite"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(HOST_SETTINGS)
+    (package / "celery.py").write_text(GUIDE_CELERY)
+    (package / "urls.py").write_text(
+        "from django.urls import include, path\n"
+        'urlpatterns = [path("", include("sentirec.urls"))]\n'
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "hostsite.settings", "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    unset = ["CELERY_BROKER_URL", "DATABASE_URL"]
+    output = run_python("-m", "django", "check", env=env, unset=unset).stderr
+    assert "sentirec.W020" in output and "from .celery import app as celery_app" in output
+    (package / "__init__.py").write_text(
+        'from .celery import app as celery_app\n__all__ = ("celery_app",)\n'
+    )
+    output = run_python("-m", "django", "check", env=env, unset=unset)
+    assert "sentirec.W02" not in output.stdout + output.stderr
