@@ -17,13 +17,23 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from sentirec.sentiment.blitzer import read_blitzer_reviews
+from sentirec.sentiment.blitzer import BlitzerReview, read_blitzer_reviews
+from sentirec.services.public_names import REPLACEMENT, people, product
 
 #: Display names shared by many different people: not one person, so not a demo user.
 GENERIC_NAMES = {"", "anonymous", "a customer", "amazon customer"}
 TARGET = 2400
 SEED = 20261127
 OUT = Path(__file__).resolve().parents[1] / "sentirec" / "data" / "demo-reviews.jsonl.gz"
+
+
+def readable(review: BlitzerReview) -> bool:
+    """False when a shown field holds U+FFFD: the source lost those characters (its files
+    are valid UTF-8 with the replacement character in them), so there is nothing to repair.
+    A cast member's name with it is dropped from the description instead."""
+    title = product(review.product_name, review.domain).title
+    shown = (title, review.title, review.text, review.reviewer)
+    return not any(REPLACEMENT in text for text in shown)
 
 
 def main() -> None:
@@ -35,7 +45,7 @@ def main() -> None:
     reviews = [
         r
         for r in read_blitzer_reviews(args.folder)
-        if r.reviewer.strip().lower() not in GENERIC_NAMES
+        if r.reviewer.strip().lower() not in GENERIC_NAMES and readable(r)
     ]
     per_reviewer = Counter(r.reviewer for r in reviews)
     per_item = Counter(r.item_id for r in reviews)
@@ -46,20 +56,27 @@ def main() -> None:
     random.Random(SEED).shuffle(rest)
     chosen = core + rest[: max(0, TARGET - len(core))]
     chosen.sort(key=lambda r: (r.domain, r.item_id, r.reviewer))
+    named = people(r.reviewer for r in chosen)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as handle:
+    # mtime=0: the same input gives the same bytes.
+    with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as raw:
         for r in chosen:
+            item, person = product(r.product_name, r.domain), named[r.reviewer]
             record = {
                 "item_id": r.item_id,
-                "product_name": r.product_name,
+                "item_title": item.title,
+                "item_description": item.description,
                 "domain": r.domain,
                 "stars": r.stars,
                 "title": r.title,
                 "text": r.text,
                 "reviewer": r.reviewer,
+                "username": person.username,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
                 "date": r.created.date().isoformat() if r.created else None,
             }
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            raw.write((json.dumps(record, ensure_ascii=False) + "\n").encode())
     size = args.out.stat().st_size
     print(f"{len(chosen)} reviews ({len(core)} core) -> {args.out} ({size:,} bytes)")
 

@@ -3,7 +3,7 @@
 from django.urls import include, path, register_converter
 
 from sentirec.converters import ItemPkConverter
-from sentirec.views import accounts, feed, items, pages, people, status
+from sentirec.views import accounts, feed, items, pages, people, pictures, status
 
 app_name = "sentirec"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", feed.home, name="home"),
     path("items/", items.item_list, name="item-list"),
     path("items/<sentirec_item:pk>/", items.item_detail, name="item-detail"),
+    path("items/<sentirec_item:pk>/picture.svg", pictures.item_picture, name="item-picture"),
     path("items/<sentirec_item:pk>/review/", items.review_save, name="review-save"),
     path("items/<sentirec_item:pk>/review/delete/", items.review_delete, name="review-delete"),
     path("items/<sentirec_item:pk>/rating/", items.rating_save, name="rating-save"),

@@ -7,8 +7,7 @@ import gzip
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,13 +22,17 @@ from sentirec.services.importing import (
     import_reviews,
     require_own_item_model,
 )
+from sentirec.services.public_names import Person, Product
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "demo-reviews.jsonl.gz"
 SEED = 7
 #: Same-domain reviewers each demo reviewer follows (drawn by review count, seeded).
 DOMAIN_FOLLOWS = 4
-#: Most prolific reviewers of each domain the demo login follows.
-DEMO_FOLLOWS_PER_DOMAIN = 3
+#: The demo login is a film and book lover: it follows the most prolific reviewers of
+#: these domains who review nothing else, so its feed is films and books, not wash cloths.
+DEMO_DOMAINS = ("books", "dvd")
+#: Reviewers of each of ``DEMO_DOMAINS`` the demo login follows.
+DEMO_FOLLOWS_PER_DOMAIN = 4
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,39 @@ DEMO_USER = DemoLogin("demo", "sentirec-demo")
 DEMO_ADMIN = DemoLogin("admin", "sentirec-admin", staff=True)
 
 
-def read_demo_reviews(path: Path = DEMO_FILE) -> Iterator[BlitzerReview]:
+@dataclass
+class DemoData:
+    """The shipped reviews, with the readable people and products the build chose."""
+
+    reviews: list[BlitzerReview] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+
+
+def read_demo(path: Path = DEMO_FILE) -> DemoData:
+    """The demo file: one review a line, each with its reviewer's username and names and
+    its product's title and description (``scripts/build_demo_data.py`` writes it)."""
+    data = DemoData()
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            date = row.pop("date")
-            created = datetime.fromisoformat(date).replace(tzinfo=UTC) if date else None
-            yield BlitzerReview(created=created, **row)
+            date = row["date"]
+            review = BlitzerReview(
+                item_id=row["item_id"],
+                product_name=row["item_title"],
+                domain=row["domain"],
+                stars=row["stars"],
+                title=row["title"],
+                text=row["text"],
+                reviewer=row["reviewer"],
+                created=datetime.fromisoformat(date).replace(tzinfo=UTC) if date else None,
+            )
+            data.reviews.append(review)
+            data.people[review.reviewer] = Person(
+                row["username"], row["first_name"], row["last_name"]
+            )
+            data.products[review.item_id] = Product(row["item_title"], row["item_description"])
+    return data
 
 
 def derived_follows(reviews: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
@@ -75,6 +104,25 @@ def derived_follows(reviews: list[tuple[int, int, str]]) -> set[tuple[int, int]]
     return pairs
 
 
+def demo_followees(reviews: list[tuple[int, int, str]]) -> set[int]:
+    """Whom the demo login follows, from (user, item, domain) rows: the
+    ``DEMO_FOLLOWS_PER_DOMAIN`` most prolific reviewers of each of ``DEMO_DOMAINS`` among
+    those who review nothing outside them (ties by user id)."""
+    by_domain: dict[str, Counter] = defaultdict(Counter)
+    elsewhere: Counter = Counter()
+    for user, _, domain in reviews:
+        if domain in DEMO_DOMAINS:
+            by_domain[domain][user] += 1
+        else:
+            elsewhere[user] += 1
+    chosen: set[int] = set()
+    for domain in DEMO_DOMAINS:
+        focused = [(user, n) for user, n in by_domain[domain].items() if not elsewhere[user]]
+        top = sorted(focused, key=lambda kv: (-kv[1], kv[0]))
+        chosen |= {user for user, _ in top[:DEMO_FOLLOWS_PER_DOMAIN]}
+    return chosen
+
+
 def _login(login: DemoLogin):
     User = get_user_model()
     user, _ = User.objects.get_or_create(
@@ -96,17 +144,13 @@ def load_demo(progress: bool = False) -> ImportSummary:
 def _load_demo(progress: bool) -> ImportSummary:
     summary = ImportSummary()
     writer = Writer(summary, progress)
-    import_reviews(read_demo_reviews(), writer)
+    data = read_demo()
+    import_reviews(data.reviews, writer, people=data.people, products=data.products)
     rows = list(Review.objects.values_list("user_id", "item_id", "item__category"))
     pairs = derived_follows(rows)
     demo = _login(DEMO_USER)
     _login(DEMO_ADMIN)
-    by_domain: dict[str, Counter] = defaultdict(Counter)
-    for user, _, domain in rows:
-        by_domain[domain][user] += 1
-    for domain in sorted(by_domain):
-        top = sorted(by_domain[domain].items(), key=lambda kv: (-kv[1], kv[0]))
-        pairs |= {(demo.pk, user) for user, _ in top[:DEMO_FOLLOWS_PER_DOMAIN]}
+    pairs |= {(demo.pk, user) for user in demo_followees(rows)}
     writer.insert(
         Follow, [Follow(follower_id=a, followee_id=b) for a, b in sorted(pairs)], "follows"
     )

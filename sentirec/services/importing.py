@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -28,6 +28,7 @@ from sentirec.conf import ITEM_MODEL_SETTING
 from sentirec.models import Follow, Interaction, InteractionKind, Item, Rating, Review
 from sentirec.recommend import datasets as social
 from sentirec.sentiment.blitzer import BlitzerReview, read_blitzer_reviews
+from sentirec.services.public_names import Person, Product
 from sentirec.services.stats import refresh_item_stats
 from sentirec.validators import STAR_VALUES
 
@@ -100,19 +101,27 @@ def _username(source: str, raw: str) -> str:
     return f"{source}-{slug}-{digest}" if not raw.isdigit() else f"{source}-{raw}"
 
 
-def _ensure_users(writer: Writer, source: str, names: Iterable[str]) -> dict[str, int]:
-    """Create missing users; return raw name -> user id."""
+def _ensure_users(
+    writer: Writer, source: str, names: Iterable[str], people: Mapping[str, Person] | None = None
+) -> dict[str, int]:
+    """Create missing users; return raw name -> user id. ``people`` gives chosen usernames
+    and names (the demo's); otherwise the username is derived and the raw name is the
+    first name. Name fields the host's user model lacks are left out."""
     User = get_user_model()
     key = User.USERNAME_FIELD  # whatever the host's user model logs in with
-    named = any(field.name == "first_name" for field in User._meta.concrete_fields)
-    wanted = {_username(source, name): name for name in dict.fromkeys(names)}
+    fields = {field.name for field in User._meta.concrete_fields}
+    chosen = {
+        name: (people or {}).get(name) or Person(_username(source, name), name[:150], "")
+        for name in dict.fromkeys(names)
+    }
+    wanted = {person.username: name for name, person in chosen.items()}
     password = make_password(None)  # unusable: imported people cannot log in
-    rows = [
-        User(
-            **{key: username, "password": password}, **({"first_name": name[:150]} if named else {})
-        )
-        for username, name in wanted.items()
-    ]
+    rows = []
+    for username, name in wanted.items():
+        person = chosen[name]
+        values = {"first_name": person.first_name, "last_name": person.last_name}
+        extra = {k: v for k, v in values.items() if k in fields and v}
+        rows.append(User(**{key: username, "password": password}, **extra))
     writer.insert(User, rows, "users")
     ids = {}
     for chunk in _chunks(list(wanted)):
@@ -243,9 +252,16 @@ def _plays(writer: Writer, data: social.SocialDataset, users: dict, items: dict)
 
 
 def import_reviews(
-    reviews: Iterable[BlitzerReview], writer: Writer, source: str = "blitzer"
+    reviews: Iterable[BlitzerReview],
+    writer: Writer,
+    source: str = "blitzer",
+    people: Mapping[str, Person] | None = None,
+    products: Mapping[str, Product] | None = None,
 ) -> set[int]:
-    """Reviewers become users, products items, and each review a review plus a rating."""
+    """Reviewers become users, products items, and each review a review plus a rating.
+
+    ``people`` (raw reviewer name -> username and names) and ``products`` (product id ->
+    title and description) replace the names derived from the raw fields (the demo's)."""
     kept: dict[tuple[str, str], BlitzerReview] = {}
     for review in reviews:
         if not review.reviewer.strip():
@@ -257,11 +273,9 @@ def import_reviews(
         else:
             kept[(review.reviewer, review.item_id)] = review
     now = timezone.now()  # for reviews without a date
-    user_ids = _ensure_users(writer, source, (r.reviewer for r in kept.values()))
+    user_ids = _ensure_users(writer, source, (r.reviewer for r in kept.values()), people)
     item_ids = _ensure_items(
-        writer,
-        source,
-        {r.item_id: {"title": r.product_name[:300], "category": r.domain} for r in kept.values()},
+        writer, source, {r.item_id: _item_fields(r, products) for r in kept.values()}
     )
     rows = [
         Review(
@@ -288,6 +302,13 @@ def import_reviews(
     ]
     writer.insert(Rating, ratings, "ratings")
     return set(item_ids.values())
+
+
+def _item_fields(review: BlitzerReview, products: Mapping[str, Product] | None) -> dict:
+    known = (products or {}).get(review.item_id)
+    if known is None:
+        return {"title": review.product_name[:300], "category": review.domain}
+    return {"title": known.title[:300], "description": known.description, "category": review.domain}
 
 
 # --------------------------------------------------------------------------- entry point
