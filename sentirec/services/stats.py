@@ -17,8 +17,12 @@ from sentirec.recommend.scoring import bayesian_quality, opinion_values
 
 #: Items recomputed per round of queries when refreshing many items.
 CHUNK = 2000
-#: Seconds a changed item waits for more changes before its stats are recomputed.
+#: Changes to one item within this many seconds of the first share one stats refresh.
 STATS_DEBOUNCE_SECONDS = 1
+#: How long after that first change the shared refresh runs: after every change that
+#: relied on it (those came within ``STATS_DEBOUNCE_SECONDS``), with a second to spare
+#: for clocks that differ between the web process and the worker.
+STATS_REFRESH_DELAY_SECONDS = 2
 
 
 def _scored(**extra) -> Q:
@@ -81,24 +85,27 @@ def schedule_refresh(item_ids: Iterable[int]) -> None:
     """Refresh these items' stats soon, at most once per ``STATS_DEBOUNCE_SECONDS``.
 
     A hot item changed by a thousand reviews in a second is recomputed once, not a
-    thousand times: the first change marks it due and enqueues a delayed refresh; later
-    changes see the mark and rely on that refresh, which clears the mark before it reads.
+    thousand times: the first change marks it due (in this process's cache) and enqueues
+    a refresh delayed past the mark's expiry; later changes see the mark and rely on that
+    refresh, which is sure to read them. Nothing depends on another process seeing the
+    mark, so any cache works, Django's per-process default included.
     """
     from sentirec import tasks
     from sentirec.queueing import enqueue
 
-    due = [i for i in set(item_ids) if cache.add(_due_key(i), 1, STATS_DEBOUNCE_SECONDS * 30)]
+    due = [i for i in set(item_ids) if cache.add(_due_key(i), 1, STATS_DEBOUNCE_SECONDS)]
     if due and not enqueue(
         tasks.refresh_item_stats,
         [due],
         queue=settings.DEFAULT_QUEUE,
-        countdown=STATS_DEBOUNCE_SECONDS,
+        countdown=STATS_REFRESH_DELAY_SECONDS,
     ):
         cache.delete_many([_due_key(i) for i in due])  # broker down: the next change retries
 
 
 def refresh_due_item_stats(item_ids: Iterable[int]) -> int:
-    """The delayed refresh :func:`schedule_refresh` enqueues."""
+    """The delayed refresh :func:`schedule_refresh` enqueues (clearing the marks early
+    where the cache is shared, or the task ran in-process)."""
     ids = list(item_ids)
     cache.delete_many([_due_key(i) for i in ids])
     return refresh_item_stats(ids)

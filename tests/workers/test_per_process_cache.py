@@ -1,15 +1,17 @@
-"""Prediction jobs pass between the web process and the worker through the database, so
-they work with Django's default per-process cache (LocMemCache) in both."""
+"""What passes between the web process and the worker goes through the database and the
+broker, so it works with Django's default per-process cache (LocMemCache) in both:
+prediction jobs, and the debounced item-stats refresh."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from sentirec.models import PredictionJob
+from sentirec.models import ItemStats, PredictionJob, Rating
 from sentirec.services import predict
 from tests.api.conftest import fake_engine  # noqa: F401  (a stand-in model, in-process)
 from tests.workers.conftest import wait_for
@@ -37,6 +39,28 @@ def test_a_real_worker_answers_a_job_with_local_memory_caches(
              "the worker to answer the job")  # fmt: skip
     results = answers[-1].json()["results"]
     assert [r["label"] for r in results] == ["positive", "negative"]
+
+
+@pytest.mark.services
+@pytest.mark.slow
+def test_a_second_change_soon_after_the_first_reaches_the_item_stats(
+    start_worker, user, other_user, item, settings
+):
+    """The web process marked the item due for 30 s and relied on the worker to clear
+    the mark, which it did in its own cache: the second rating never reached the stats."""
+    settings.CACHES = LOCMEM
+    start_worker(REDIS_CACHE_URL="")
+
+    def rated(n: int) -> bool:
+        return ItemStats.objects.filter(item=item, rating_count=n).exists()
+
+    with transaction.atomic():  # like a request: commit, then on_commit enqueues
+        Rating.objects.create(user=user, item=item, stars=5)
+    wait_for(lambda: rated(1), 30, "the first rating in the item's stats")
+    with transaction.atomic():
+        Rating.objects.create(user=other_user, item=item, stars=1)
+    wait_for(lambda: rated(2), 30, "the second rating in the item's stats")
+    assert ItemStats.objects.get(item=item).average_stars == 3.0
 
 
 @pytest.mark.django_db
