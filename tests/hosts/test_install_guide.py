@@ -96,14 +96,7 @@ def assert_journey(facts: dict) -> None:
     assert "no-cache" in facts["feed_cache_control"]
     assert facts["profile_has_review"]
     assert "/community/api/items/" in facts["schema_paths"]
-    assert_prediction(facts)
-
-
-def assert_prediction(facts: dict) -> None:
-    if facts["prediction_status"] == "pending":
-        # Issue 11, item 5: the job's result is written to the worker's own per-process
-        # cache, which the web process never sees. Fixed when jobs go through the database.
-        pytest.xfail("a worker's prediction never reaches the web process (issue 11, item 5)")
+    # The worker's answer reaches the web process (with Django's default per-process cache).
     assert facts["prediction_status"] == "done" and facts["prediction"] == ["negative"]
 
 
