@@ -14,7 +14,7 @@ import copy
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -47,11 +47,13 @@ def finetune(
     progress: bool = True,
     checkpoint_dir: str | Path | None = None,
     shard: int = 50,
+    on_epoch: Callable[[dict, int], None] | None = None,
 ) -> tuple[Bundle, list[dict], dict]:
     """Fine-tune ``minilm`` (``config`` is a :class:`.training.TrainConfig`).
 
     ``targets`` are the (texts, 2) soft targets. Returns (bundle, history, metrics); the
-    caller wraps them. Early stopping and the temperature use the validation set.
+    caller wraps them. Early stopping and the temperature use the validation set;
+    ``on_epoch(row, epochs)`` is called after each epoch, as in :func:`.training.train`.
     """
     from .architectures import build_model
     from .training import _config_dict, _val_scores, data_hash
@@ -139,6 +141,8 @@ def finetune(
             state["best_state"] = copy.deepcopy(model.state_dict())
         row["seconds"] = round(time.perf_counter() - t0, 3)
         state["history"].append(row)
+        if on_epoch is not None:
+            on_epoch(row, config.epochs)
         if ckpt is not None:
             _save(ckpt, model, optimizer, schedule, state, texts, labels, config)
             with open(ckpt.parent / "log.jsonl", "a", encoding="utf-8") as log:

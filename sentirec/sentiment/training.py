@@ -156,7 +156,16 @@ def train(
 
         targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
         bundle, history, metrics = finetune(
-            texts, labels, targets, config, val_texts, val_labels, device, progress, checkpoint_dir
+            texts,
+            labels,
+            targets,
+            config,
+            val_texts,
+            val_labels,
+            device,
+            progress,
+            checkpoint_dir,
+            on_epoch=on_epoch,
         )
         return TrainResult(bundle, history, metrics, time.perf_counter() - started)
 

@@ -1,5 +1,11 @@
 """Retraining: base data plus the site's own reviews, a fixed validation set, a quality gate.
 
+The validation set is cut in two halves (:func:`split_validation`): training early-stops
+and calibrates on the *selection* half, and the gate compares the candidate with the
+active model on the other, *gate* half, so a candidate is never judged on the data that
+chose its epoch. It must beat the active model there by ``PROMOTION_MIN_ACCURACY_GAIN``;
+a tie keeps the active model.
+
 Every retrain is a :class:`~sentirec.models.RetrainJob` row, so none can fail unseen:
 ``retrain_jobs.request_retrain`` records it (queued) and hands it to a worker (the admin's
 button and the staff API call it); :func:`run_retrain_job` runs it there (the ``sentirec.retrain``
@@ -38,6 +44,7 @@ from sentirec.models import (
 )
 from sentirec.sentiment.datasets import load_spec
 from sentirec.sentiment.evaluation import evaluate
+from sentirec.sentiment.splits import group_split
 from sentirec.sentiment.training import TrainConfig, train
 from sentirec.services.registry import activate, register
 from sentirec.services.retrain_jobs import finish
@@ -50,6 +57,8 @@ LOCK_SECONDS = 6 * 3600
 #: One review in VALIDATION_MODULUS (by a hash of its id) is validation data, forever.
 VALIDATION_MODULUS = 5
 LABELS = {SentimentLabel.NEGATIVE: 0, SentimentLabel.POSITIVE: 1}
+#: Seed of the selection/gate cut of the validation set (fixed: rows never change half).
+GATE_SEED = 0
 
 
 class RetrainError(RuntimeError):
@@ -130,6 +139,22 @@ def retrain_lock() -> Iterator[None]:
         cache.delete(LOCK_KEY)
 
 
+def split_validation(
+    validation: list[tuple[str, int]],
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(selection, gate) halves of the validation rows, by a seeded hash of the text (a
+    phrase stays with the text it is part of, duplicates together); RetrainError when
+    either half would be empty."""
+    selection, gate = group_split([t for t, _ in validation], 0.5, GATE_SEED)
+    if not selection or not gate:
+        raise RetrainError(
+            f"The validation set ({len(validation)} examples) is too small to cut into a "
+            "half that stops training and a half that judges the candidate; "
+            "configure SENTIREC['RETRAIN_VALIDATION_DATA'] or collect more reviews."
+        )
+    return [validation[i] for i in selection], [validation[i] for i in gate]
+
+
 def retrain(
     *,
     arch: str | None = None,
@@ -137,8 +162,9 @@ def retrain(
     progress: bool = False,
     job: RetrainJob | None = None,
 ) -> RetrainReport:
-    """Train a candidate, register it, and promote it if it is at least as accurate as the
-    active model on the fixed validation set (plus ``PROMOTION_MIN_ACCURACY_GAIN``).
+    """Train a candidate, register it, and promote it if it is more accurate than the
+    active model, by at least ``PROMOTION_MIN_ACCURACY_GAIN``, on the gate half of the
+    fixed validation set (training early-stops on the other half).
     ``job``: the row to report the stage and the epochs to."""
     with retrain_lock():
         return _retrain(arch, options or {}, progress, job)
@@ -166,18 +192,20 @@ def _retrain(
         )
     chosen_arch = arch or options.get("arch") or settings.RETRAIN_ARCH
     config = TrainConfig(**{**settings.RETRAIN_OPTIONS, **options, "arch": chosen_arch})
-    val_texts, val_labels = [t for t, _ in validation], [y for _, y in validation]
+    selection, gate = split_validation(validation)
+    sel_texts, sel_labels = [t for t, _ in selection], [y for _, y in selection]
+    gate_texts, gate_labels = [t for t, _ in gate], [y for _, y in gate]
     # The baseline is what the workers serve now (the active model, or the last good or
     # shipped one when it cannot load), measured before training so a problem shows early.
-    _stage(job, f"measuring the active model on {len(validation)} validation examples")
-    baseline = evaluate(engine.active_engine().predictor, val_texts, val_labels)
+    _stage(job, f"measuring the active model on {len(gate)} validation examples")
+    baseline = evaluate(engine.active_engine().predictor, gate_texts, gate_labels)
     _stage(job, f"training on {len(train_rows)} examples", epoch=0, epochs=config.epochs)
     result = train(
         [t for t, _ in train_rows],
         [y for _, y in train_rows],
         config,
-        val_texts=val_texts,
-        val_labels=val_labels,
+        val_texts=sel_texts,
+        val_labels=sel_labels,
         progress=progress,
         on_epoch=lambda row, epochs: _stage(
             job, f"training: epoch {row['epoch']} of {epochs}", epoch=row["epoch"]
@@ -188,20 +216,22 @@ def _retrain(
         # meanwhile, reconnect (CONN_HEALTH_CHECKS) rather than lose the trained model.
         close_old_connections()
     _stage(job, "evaluating the candidate")
-    candidate = evaluate(result.bundle, val_texts, val_labels)
+    candidate = evaluate(result.bundle, gate_texts, gate_labels)
     metrics = {
         **candidate,
         "history": result.history,
         "training_seconds": round(result.seconds, 1),
         "active_accuracy_on_validation": baseline["accuracy"],
+        "selection_examples": len(selection),
+        "gate_examples": len(gate),
     }
     _stage(job, "registering the candidate")
     model = register(result.bundle, metrics, summary)
     gain = settings.PROMOTION_MIN_ACCURACY_GAIN
-    promoted = candidate["accuracy"] >= baseline["accuracy"] + gain
+    promoted = candidate["accuracy"] > baseline["accuracy"] + gain
     comparison = (
-        f"validation accuracy {candidate['accuracy']:.4f} "
-        f"{'>=' if promoted else '<'} the active model's {baseline['accuracy']:.4f}"
+        f"accuracy on the {len(gate)} gate examples {candidate['accuracy']:.4f} "
+        f"{'>' if promoted else '<='} the active model's {baseline['accuracy']:.4f}"
         + (f" + the required gain {gain}" if gain else "")
     )
     if promoted:

@@ -45,23 +45,63 @@ def test_worse_candidate_is_registered_but_not_promoted(toy_model, retrain_data)
     assert report.model.metrics["history"] and report.model.metrics["confusion"]
 
 
+@pytest.fixture
+def weak_model(db, media_root):
+    """An active model barely trained: a good candidate must beat it on the gate half."""
+    from sentirec import engine
+    from sentirec.sentiment.training import TrainConfig, train
+    from sentirec.services import registry
+
+    texts, labels = toy_corpus(200, seed=5)
+    config = TrainConfig(arch="mlp", embeddings=None, epochs=1, lr=1e-6, seed=1, patience=1)
+    model = registry.register(train(texts, labels, config, progress=False).bundle, {}, {})
+    registry.activate(model)
+    engine.reset()
+    yield model
+    engine.reset()
+
+
 @pytest.mark.slow
-def test_good_candidate_is_promoted(
-    toy_model, toy_bundle_bytes, retrain_data, django_capture_on_commit_callbacks
+def test_good_candidate_is_promoted_on_the_half_it_was_not_stopped_on(
+    weak_model, retrain_data, django_capture_on_commit_callbacks
 ):
     # A stored figure no candidate can beat: the gate must measure the active model on
     # the validation set, not trust what its registry row says.
-    SentimentModel.objects.filter(pk=toy_model.pk).update(metrics={"accuracy": 2.0})
+    SentimentModel.objects.filter(pk=weak_model.pk).update(metrics={"accuracy": 2.0})
     with django_capture_on_commit_callbacks(execute=True):
         report = training.retrain(options={"seed": 3})
-    texts, labels = toy_corpus(100, seed=9)
-    measured = evaluate(load_bundle(toy_bundle_bytes), texts, labels)["accuracy"]
-    assert (
-        report.active_accuracy == measured == report.model.metrics["active_accuracy_on_validation"]
-    )
-    assert report.candidate_accuracy >= report.active_accuracy
-    assert report.promoted
+    _, gate = training.split_validation(list(zip(*toy_corpus(100, seed=9), strict=True)))
+    texts, labels = [t for t, _ in gate], [y for _, y in gate]
+    measured = evaluate(load_bundle(weak_model.file.open("rb").read()), texts, labels)
+    assert report.active_accuracy == measured["accuracy"]
+    assert report.model.metrics["active_accuracy_on_validation"] == measured["accuracy"]
+    assert report.model.metrics["gate_examples"] == len(gate) == measured["n"]
+    assert report.candidate_accuracy > report.active_accuracy and report.promoted
     assert SentimentModel.objects.get(is_active=True) == report.model
+
+
+@pytest.mark.slow
+def test_a_tie_keeps_the_active_model(weak_model, retrain_data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = training.retrain(options={"seed": 3})
+    assert first.promoted
+    # the same data, settings and seed train the same model: equal on the gate half
+    second = training.retrain(options={"seed": 3})
+    assert second.candidate_accuracy == second.active_accuracy and not second.promoted
+    assert "<=" in second.reason
+    assert SentimentModel.objects.get(is_active=True) == first.model
+
+
+def test_validation_is_cut_into_a_selection_and_a_gate_half():
+    rows = [(f"review number {i} was fine", i % 2) for i in range(200)]
+    rows += [("number 7 was", 1)]  # a phrase of a row: it follows that row
+    selection, gate = training.split_validation(rows)
+    assert (selection, gate) == training.split_validation(rows)
+    assert 60 < len(gate) < 140 and not {t for t, _ in selection} & {t for t, _ in gate}
+    phrase_side = ("number 7 was", 1) in gate
+    assert phrase_side == (("review number 7 was fine", 1) in gate)
+    with pytest.raises(training.RetrainError, match="too small"):
+        training.split_validation([("only one", 1)])
 
 
 def test_a_second_retrain_is_refused_while_one_runs(retrain_data):
