@@ -1,9 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from socialsite.auth import LoginView, TokenView
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """``/favicon.ico``, which browsers ask for on pages that name no icon: sentirec's."""
+    return HttpResponsePermanentRedirect(static("sentirec/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Django's login page with a lockout after repeated failures (socialsite/auth.py).
     path("accounts/login/", LoginView.as_view(), name="login"),

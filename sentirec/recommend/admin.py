@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -22,13 +24,49 @@ from sentirec.recommend.feed import feed
 from sentirec.services.recommender import activate
 from sentirec.views.feed import page_number
 
+#: How many near matches the preview lists when nobody has exactly that name.
+NEAR_MATCHES = 10
 
-def _user_id(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+
+def find_person(raw: str):
+    """The user whose username (``USERNAME_FIELD``, any case) is ``raw``, else the one whose
+    primary key it is (any pk type), else None."""
+    users = get_user_model()._default_manager
+    name = get_user_model().USERNAME_FIELD
+    person = users.filter(**{f"{name}__iexact": raw}).order_by("pk").first()
+    if person is not None:
+        return person
+    try:
+        return users.filter(pk=users.model._meta.pk.to_python(raw)).first()
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return None
+
+
+def near_matches(raw: str) -> list:
+    name = get_user_model().USERNAME_FIELD
+    rows = get_user_model()._default_manager.filter(**{f"{name}__icontains": raw})
+    return list(rows.order_by(name)[:NEAR_MATCHES])
+
+
+def link_user_admin(site: admin.AdminSite = admin.site) -> None:
+    """Give the user admin's pages a "Feed preview" link, when the host left its change
+    form to Django's default template (a host with its own can add
+    ``{% include "admin/sentirec/feed_preview_link.html" %}`` to its object tools)."""
+    user_admin = site._registry.get(get_user_model())
+    if user_admin is None or user_admin.change_form_template:
+        return
+    opts = user_admin.model._meta
+    try:
+        select_template([f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
+                         f"admin/{opts.app_label}/change_form.html"])  # fmt: skip
+    except TemplateDoesNotExist:
+        user_admin.change_form_template = "admin/sentirec/user_change_form.html"
 
 
 @admin.register(PreferenceModel)
 class PreferenceModelAdmin(admin.ModelAdmin):
+    change_list_template = "admin/sentirec/preferencemodel/change_list.html"
+    change_form_template = "admin/sentirec/preferencemodel/change_form.html"
     list_display = ("version", "is_active", "fit_rmse", "opinions", "created", "activated_at")
     list_filter = ("is_active",)
     search_fields = ("version",)
@@ -79,13 +117,12 @@ class PreferenceModelAdmin(admin.ModelAdmin):
         ]
 
     def feed_preview(self, request: HttpRequest) -> HttpResponse:
-        """``?user=<id>&page=<n>``: that user's feed page as the site would show it, for staff
-        who may view preference models (``admin_view`` alone lets in any staff account)."""
+        """``?user=<username or id>&page=<n>``: that user's feed page as the site shows it,
+        for staff who may view preference models (``admin_view`` alone lets in any staff)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        raw = request.GET.get("user", "").strip()
-        user_id = _user_id(raw)
-        person = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        raw = request.GET.get("user", "").strip()[:150]
+        person = find_person(raw) if raw else None
         page = None
         if person is not None:
             page = feed(person, page=page_number(request.GET.get("page")))
@@ -96,6 +133,10 @@ class PreferenceModelAdmin(admin.ModelAdmin):
             "raw_user": raw,
             "person": person,
             "not_found": bool(raw) and person is None,
+            "near_matches": near_matches(raw) if raw and person is None else [],
             "feed": page,
         }
         return TemplateResponse(request, "admin/sentirec/feed_preview.html", context)
+
+
+link_user_admin()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from sentirec.models import PreferenceModel
+from sentirec.templatetags.sentirec_admin import rounded
 
 PREVIEW = "admin:sentirec_feed_preview"
 
@@ -32,7 +35,33 @@ def test_preview_of_an_unknown_user_says_so(staff_client, db):
     response = staff_client.get(reverse(PREVIEW), {"user": "999999"})
 
     assert response.status_code == 200 and response.context["feed"] is None
-    assert "No user with id 999999." in response.content.decode()
+    assert "Nobody is called or numbered “999999”." in response.content.decode()
+
+
+def test_preview_finds_a_person_by_username_and_suggests_near_names(staff_client, user, loved):
+    response = staff_client.get(reverse(PREVIEW), {"user": "ALICE"})
+    assert response.context["person"] == user and response.context["feed"].entries
+
+    body = staff_client.get(reverse(PREVIEW), {"user": "lic"}).content.decode()
+    assert "Nobody is called or numbered “lic”" in body
+    assert '<a href="?user=alice">alice</a>' in body
+
+
+def test_preview_rounds_numbers_for_people(staff_client, user, loved):
+    body = staff_client.get(reverse(PREVIEW), {"user": "alice"}).content.decode()
+    table = body.split('id="feed-preview"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r"freshness \d\.\d\d<", table), table
+    # Django's floatformat prints 9.365224483978398e-182 as it is; the preview's filter:
+    assert rounded(9.365224483978398e-182) == "<0.01" and rounded(-4e-9) == "-<0.01"
+    assert rounded(0.4269756773516422) == "0.43" and rounded(0.0) == "0.00"
+
+
+def test_the_preview_is_linked_from_user_and_preference_model_pages(staff_client, user):
+    preview = reverse(PREVIEW)
+    user_page = staff_client.get(reverse("admin:auth_user_change", args=[user.pk]))
+    assert f'href="{preview}?user=alice"' in user_page.content.decode()
+    listed = staff_client.get(reverse("admin:sentirec_preferencemodel_changelist"))
+    assert f'href="{preview}"' in listed.content.decode()
 
 
 def test_preview_is_for_staff_only(client, user, loved):

@@ -100,12 +100,14 @@ CASES = [
     Case("password_reset_done", "GET", lambda w: "/accounts/password_reset/done/", 200),
     Case("password_reset_confirm", "GET", lambda w: "/accounts/reset/MQ/bad-token/", 200),
     Case("password_reset_complete", "GET", lambda w: "/accounts/reset/done/", 200),
+    Case("favicon", "GET", lambda w: "/favicon.ico", 301),
     Case("api-token", "POST", lambda w: "/api/auth/token/", 401,
          {"username": "alice", "password": "wrong"}, json=True),
     # sentirec's pages.
     Case("sentirec:home", "GET", lambda w: "/", 200),
     Case("sentirec:item-list", "GET", lambda w: "/items/", 200),
     Case("sentirec:item-detail", "GET", lambda w: f"/items/{w.item}/", 200),
+    Case("sentirec:item-picture", "GET", lambda w: f"/items/{w.item}/picture.svg", 200),
     Case("sentirec:review-save", "POST", lambda w: f"/items/{w.item}/review/", 302, REVIEW,
          redirect=TO_LOGIN),
     # Only ever one's own review: bob and staff have none to delete.
@@ -113,6 +115,7 @@ CASES = [
          by_role(302, 302, 404), redirect=TO_LOGIN),
     Case("sentirec:rating-save", "POST", lambda w: f"/items/{w.item}/rating/", 302,
          {"rating-stars": "1"}, redirect=TO_LOGIN),
+    Case("sentirec:people", "GET", lambda w: "/people/", 200),
     Case("sentirec:profile", "GET", lambda w: "/people/alice/", 200),
     Case("sentirec:follow", "POST", lambda w: "/people/dave/follow/", 302, redirect=TO_LOGIN),
     Case("sentirec:unfollow", "POST", lambda w: "/people/carol/unfollow/", 302,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,12 @@ def test_static_files_are_shipped_and_self_contained():
 def test_the_stylesheet_has_a_phone_layout():
     css = Path(finders.find("sentirec/sentirec.css")).read_text()
     assert "@media (max-width: 36rem)" in css and "@media (max-width: 52rem)" in css
+
+
+def test_every_page_and_the_admin_name_the_favicon(client, staff_client):
+    icon = static("sentirec/favicon.svg")
+    assert finders.find("sentirec/favicon.svg")
+    for page in (client.get(reverse("sentirec:home")), staff_client.get(reverse("admin:index"))):
+        assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in page.content.decode()
+    response = client.get("/favicon.ico")  # asked for by browsers all the same: no 404
+    assert response.status_code == 301 and response["Location"] == icon
