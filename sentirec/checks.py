@@ -59,6 +59,13 @@ def _architecture(value: Any) -> bool:
     return value in ARCHITECTURES
 
 
+def _rate(value: Any) -> bool:
+    if value is None:
+        return True
+    number, _, period = value.partition("/") if isinstance(value, str) else ("", "", "")
+    return number.isdigit() and int(number) > 0 and period[:1] in ("s", "m", "h", "d")
+
+
 # key -> (predicate, what a valid value looks like)
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ITEM_TEXT_FIELD": (
@@ -131,7 +138,25 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         "hours between preference-model retrains; 0 disables, e.g. 24",
     ),
     "PREDICT_MAX_CHARS": (_positive_int, "a positive integer, e.g. 5000"),
+    "THROTTLE_CACHE": (
+        _non_empty_str,
+        'a key of CACHES shared by every web process, e.g. "default"',
+    ),
+    "WRITE_RATE": (_rate, '"N/period" (second, minute, hour, day), e.g. "60/min", or None'),
+    "PREDICT_RATE": (_rate, '"N/period", e.g. "20/min", or None'),
+    "LOGIN_RATE_PER_ADDRESS": (_rate, '"N/period", e.g. "60/hour", or None'),
+    "LOGIN_RATE_PER_USERNAME": (_rate, '"N/period", e.g. "50/hour", or None'),
+    "TRUSTED_PROXY_COUNT": (
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        "the number of proxies in front that append to X-Forwarded-For, e.g. 1 (0: none)",
+    ),
 }
+
+#: Caches each process keeps to itself: counts in them are per process.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 
 
 @checks.register(checks.Tags.compatibility)
@@ -370,3 +395,35 @@ def check_celery(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             )
         )
     return found
+
+
+@checks.register(checks.Tags.security, checks.Tags.caches)
+def check_throttle_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Rate limits and login lockouts counted per process are no limit at all: with N
+    processes a client gets N times the rate. Refused when DEBUG is off."""
+    from sentirec.conf import settings
+
+    alias = settings.THROTTLE_CACHE
+    if not isinstance(alias, str):
+        return []  # check_settings names the bad value
+    if alias not in django_settings.CACHES:
+        return [
+            checks.Error(
+                f"SENTIREC['THROTTLE_CACHE'] names {alias!r}, which is not in CACHES.",
+                hint=f"Use one of {sorted(django_settings.CACHES)} or add it to CACHES.",
+                id="sentirec.E030",
+            )
+        ]
+    backend = django_settings.CACHES[alias].get("BACKEND", "")
+    if django_settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        checks.Error(
+            f"Rate limits and login lockouts are counted in CACHES[{alias!r}] "
+            f"({backend.rsplit('.', 1)[-1]}), which each web process keeps to itself: every "
+            "process would allow the full rate.",
+            hint="Point it (or SENTIREC['THROTTLE_CACHE']) at a cache all web processes share, "
+            'e.g. django-redis ("django_redis.cache.RedisCache") or Django\'s RedisCache.',
+            id="sentirec.E031",
+        )
+    ]

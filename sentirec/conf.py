@@ -60,6 +60,13 @@ DEFAULTS: dict[str, Any] = {
     "RECOMMENDER_INTERVAL_HOURS": 24,
     # Prediction endpoint
     "PREDICT_MAX_CHARS": 5_000,
+    # Rate limits (sentirec/throttling.py), counted in a cache every web process shares
+    "THROTTLE_CACHE": "default",
+    "WRITE_RATE": "60/min",
+    "PREDICT_RATE": "20/min",
+    "LOGIN_RATE_PER_ADDRESS": "60/hour",
+    "LOGIN_RATE_PER_USERNAME": "50/hour",
+    "TRUSTED_PROXY_COUNT": 0,
 }
 
 

@@ -1,91 +1,101 @@
 """Brute-force protection for every way into the demo site: the login page, the admin's
 login and the API token endpoint.
 
-Failed logins are counted in the cache per (client address, username); after
-``LOGIN_FAILURE_LIMIT`` failures within ``LOGIN_LOCKOUT_SECONDS`` that pair is refused,
-password right or wrong, until the window ends. The authentication backend enforces it
-(so no entry point can bypass it); the login page and the token endpoint check first, to
-answer 429 with a message instead of "wrong password". A successful login clears the count.
+* django-axes locks a (username, client address) pair out after ``AXES_FAILURE_LIMIT``
+  failed logins, for ``AXES_COOLOFF_TIME``, password right or wrong; other addresses keep
+  logging in as that user (a stranger cannot lock its owner out), and a success clears the
+  count. Failures are counted in the shared cache (``AXES_HANDLER``), so every web
+  process sees them.
+* sentirec's login limits (``sentirec.throttling``) bound attempts per client address,
+  whatever the usernames (password spraying), and per username from anywhere.
+
+Both act in the authentication backends, so no entry point bypasses them; the login page
+and the token endpoint then answer 429 with the reason instead of "wrong password". The
+client address is ``sentirec.throttling.client_address`` (``SENTIREC["TRUSTED_PROXY_COUNT"]``).
 """
 
 from __future__ import annotations
 
-import hashlib
+import math
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, user_logged_in, user_login_failed
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from sentirec.api.tokens import ObtainTokenView
+from sentirec.throttling import login_allowed
 
 
-def _key(request: HttpRequest | None, username: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    raw = f"{address}|{username.casefold()}".encode("utf-8", "surrogatepass")
-    return f"login-failures:{hashlib.sha256(raw).hexdigest()}"
+def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: a username counts in any case ("ALICE" is "alice")."""
+    field = get_user_model().USERNAME_FIELD
+    name = (credentials or {}).get("username", (credentials or {}).get(field))
+    if name is None and hasattr(request, "POST"):
+        name = request.POST.get("username")
+    return name.casefold() if isinstance(name, str) else None
 
 
-def is_locked(request: HttpRequest | None, username: object) -> bool:
-    """Whether this client has used up its failed logins for ``username``."""
-    if not isinstance(username, str):
-        return False
-    return (cache.get(_key(request, username)) or 0) >= settings.LOGIN_FAILURE_LIMIT
+def refusal(request: HttpRequest | Request | None) -> tuple[str, int] | None:
+    """Why the backends refused this login regardless of the password, and for how many
+    seconds; None when they did not."""
+    if request is None:
+        return None
+    if getattr(request, "axes_locked_out", False):
+        seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        minutes = max(1, round(seconds / 60))
+        return (
+            "Too many failed logins for this username from your address. "
+            f"Try again in {minutes} minutes.",
+            seconds,
+        )
+    wait = getattr(request, "sentirec_login_wait", None)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        return f"Too many login attempts. Try again in {seconds} seconds.", seconds
+    return None
 
 
-def locked_message() -> str:
-    minutes = max(1, round(settings.LOGIN_LOCKOUT_SECONDS / 60))
-    return (
-        "Too many failed logins for this username from your address. "
-        f"Try again in {minutes} minutes."
-    )
+def lockout_response(request: HttpRequest, original_response: HttpResponse, credentials):
+    """``AXES_LOCKOUT_CALLABLE``: the page as the login view rendered it (with the reason,
+    for the site's login), answered 429."""
+    original_response.status_code = 429
+    return original_response
 
 
-@receiver(user_login_failed, dispatch_uid="socialsite_count_login_failure")
-def count_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
-    username = credentials.get("username")
-    if not isinstance(username, str):
-        return
-    key = _key(request, username)
-    # The window starts at the first failure: add() sets the expiry, incr() keeps it.
-    if not cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-
-
-@receiver(user_logged_in, dispatch_uid="socialsite_clear_login_failures")
-def clear_failures(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    cache.delete(_key(request, user.get_username()))
-
-
-class ThrottledModelBackend(ModelBackend):
-    """Django's backend, refusing a locked-out (address, username) before the password."""
+class RateLimitedModelBackend(ModelBackend):
+    """Django's backend, refusing an attempt over sentirec's login limits before the
+    password is checked (list it after ``axes.backends.AxesStandaloneBackend``)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         name = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
-        if is_locked(request, name):
-            raise PermissionDenied(locked_message())  # authenticate() stops at this backend
+        if request is not None:
+            wait = login_allowed(request, name)
+            if wait is not None:
+                request.sentirec_login_wait = wait
+                raise PermissionDenied("login rate limit")  # authenticate() stops here
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class LoginForm(AuthenticationForm):
     def clean(self) -> dict:
-        if is_locked(self.request, self.cleaned_data.get("username")):
-            raise ValidationError(locked_message(), code="throttled")
-        return super().clean()
+        try:
+            return super().clean()
+        except ValidationError:
+            reason = refusal(self.request)
+            if reason:
+                raise ValidationError(reason[0], code="throttled") from None
+            raise
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login page; a locked-out login is a 429 with the reason above the form."""
+    """Django's login page; a refused login is a 429 with the reason above the form."""
 
     authentication_form = LoginForm
 
@@ -97,10 +107,14 @@ class LoginView(auth_views.LoginView):
 
 
 class TokenView(ObtainTokenView):
-    """sentirec's token endpoint with the lockout (429)."""
+    """sentirec's token endpoint; a refused login is a 429 with the reason and
+    ``Retry-After`` instead of "wrong credentials"."""
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        data = request.data
-        if is_locked(request, data.get("username") if hasattr(data, "get") else None):
-            raise Throttled(wait=settings.LOGIN_LOCKOUT_SECONDS, detail=locked_message())
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            reason = refusal(request)
+            if reason:
+                raise Throttled(wait=reason[1], detail=reason[0]) from None
+            raise

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "sentirec",
     "socialsite",
 ]
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 (socialsite/auth.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialsite.urls"
@@ -89,18 +93,35 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 #: The cache may live in another Redis database than the broker (clearing it then
 #: never touches queued tasks).
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
-if REDIS_CACHE_URL:
-    CACHES = {
-        "default": {
-            # Django's Redis cache, degrading to misses while Redis is down (socialsite/cache.py).
-            "BACKEND": "socialsite.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socialsite"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
+
+
+def redis_cache(location: str) -> dict:
+    """django-redis at ``location``; while Redis is down every call reads as a miss and
+    writes are dropped (``IGNORE_EXCEPTIONS``), so a posted review is never lost to it
+    (socialsite/cache.py covers the one call django-redis lets raise)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socialsite"),
+        "OPTIONS": {
+            "CLIENT_CLASS": "socialsite.cache.Client",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 2,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+# Without Redis the cache is per process: fine for the demo (DEBUG=1, one process); with
+# DEBUG off the system checks refuse it, as rate limits and lockouts are counted in it.
+CACHES = {
+    "default": redis_cache(REDIS_CACHE_URL)
+    if REDIS_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+#: Log a warning for each cache call that failed (Redis down) instead of staying silent.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "socialsite.cache"
 
 # Celery: a broker when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise tasks run
 # in-process so the demo still scores reviews.
@@ -123,11 +144,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
 
-#: Django's backend plus a lockout after repeated failed logins (socialsite/auth.py).
-AUTHENTICATION_BACKENDS = ["socialsite.auth.ThrottledModelBackend"]
-#: Failed logins per (client address, username) before it is locked out, and for how long.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+#: Login lockout (django-axes) and login rate limits (sentirec), then Django's backend:
+#: socialsite/auth.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "socialsite.auth.RateLimitedModelBackend",
+]
+#: Failed logins per (username, client address) before that pair is locked out, and for
+#: how long; counted in the shared cache, the address as sentirec reads it.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "sentirec.throttling.client_address"
+AXES_USERNAME_CALLABLE = "socialsite.auth.axes_username"
+AXES_LOCKOUT_CALLABLE = "socialsite.auth.lockout_response"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,9 +204,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/min"),
         "user": os.environ.get("API_USER_RATE", "600/min"),
-        # sentirec's own scopes (sentirec/api/throttles.py); these are their defaults.
-        "sentirec_write": os.environ.get("API_WRITE_RATE", "60/min"),
-        "sentirec_predict": os.environ.get("API_PREDICT_RATE", "20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -195,6 +226,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 #: sentirec's settings (docs/settings.md); SENTIREC_SETTINGS may override them as JSON.
 SENTIREC: dict = json.loads(os.environ.get("SENTIREC_SETTINGS") or "{}")
+if os.environ.get("TRUSTED_PROXY_COUNT"):  # proxies in front that append X-Forwarded-For
+    SENTIREC["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
 
 LOGGING = {
     "version": 1,

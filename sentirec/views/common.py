@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from sentirec.throttling import WriteLimit
 
 PAGE_SIZE = 20
 
@@ -22,3 +29,20 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if allowed else fallback
+
+
+def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page form's POST counts against ``WRITE_RATE`` with the API's writes (one policy,
+    whichever door); over it the answer is a 429 page saying when to try again."""
+
+    @functools.wraps(view)
+    def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        limit = WriteLimit()
+        if request.method == "POST" and not limit.allow_request(request, None):
+            seconds = max(1, math.ceil(limit.wait() or 1))
+            response = render(request, "sentirec/throttled.html", {"seconds": seconds}, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+        return view(request, *args, **kwargs)
+
+    return limited

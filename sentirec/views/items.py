@@ -18,7 +18,7 @@ from sentirec.conf import item_model
 from sentirec.forms import ItemSearchForm, RatingForm, ReviewForm
 from sentirec.models import Rating, Review
 from sentirec.views.catalog import categories, find_items
-from sentirec.views.common import paginate, safe_next
+from sentirec.views.common import paginate, rate_limited, safe_next
 from sentirec.views.item_context import form_context, item_reviews, summary_context
 
 REVIEWS_PER_PAGE = 10
@@ -69,6 +69,7 @@ def item_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited
 def review_save(request: HttpRequest, pk: Any) -> HttpResponse:
     """Create or edit the signed-in user's review; there is no way to name another's."""
     item = _item(pk)
@@ -83,6 +84,7 @@ def review_save(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited
 def review_delete(request: HttpRequest, pk: Any) -> HttpResponse:
     item = _item(pk)
     get_object_or_404(Review, user=request.user, item=item).delete()
@@ -92,6 +94,7 @@ def review_delete(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited
 def rating_save(request: HttpRequest, pk: Any) -> HttpResponse:
     item = _item(pk)
     rating = Rating.objects.filter(user=request.user, item=item).first()

@@ -17,7 +17,7 @@ from sentirec.forms import PeopleSearchForm
 from sentirec.models import Follow, Rating, Review
 from sentirec.services.people import directory as find_people
 from sentirec.services.people import followed_by
-from sentirec.views.common import paginate, safe_next
+from sentirec.views.common import paginate, rate_limited, safe_next
 
 TABS = {
     "reviews": "Reviews",
@@ -89,6 +89,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited
 def follow(request: HttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     back = safe_next(request, reverse("sentirec:profile", args=[username]))
@@ -102,6 +103,7 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited
 def unfollow(request: HttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     Follow.objects.filter(follower=request.user, followee=person).delete()

@@ -181,13 +181,7 @@ def test_predicting_needs_a_login(as_role, role, status, fake_engine):
 
 
 def test_writes_are_rate_limited_but_reads_are_not(as_role, make_item, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "sentirec_write": "2/min",
-        },
-    }
+    settings.SENTIREC = {"WRITE_RATE": "2/min"}
     client = as_role("owner")
     codes = [
         client.post(

@@ -108,13 +108,7 @@ def test_the_length_cap_follows_the_setting(api, fake_engine, settings):
 
 
 def test_predictions_are_rate_limited(api, fake_engine, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "sentirec_predict": "3/min",
-        },
-    }
+    settings.SENTIREC = {"PREDICT_RATE": "3/min"}
     codes = [api.post(URL, {"texts": ["great"]}, format="json").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     throttled = api.post(URL, {"texts": ["great"]}, format="json").json()
