@@ -50,6 +50,7 @@ def test_the_guides_wiring_passes(current, settings):
 def test_no_app_loaded_says_to_import_it_in_the_projects_init(current, settings):
     """The guide's celery.py without ``from .celery import app`` in ``__init__.py``."""
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     current(None)  # celery.current_app is now Celery's fallback
     found = check_celery()
     assert ids(found) == ["sentirec.W020", "sentirec.W022"]
@@ -77,6 +78,7 @@ def test_eager_mode_that_no_app_reads(current, settings):
 
 def test_a_broker_url_the_app_does_not_read(current, settings):
     settings.CELERY_BROKER_URL = "redis://broker.internal:6379/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     current(host_app())
     found = check_celery()
     assert ids(found) == ["sentirec.W022"]

@@ -65,7 +65,7 @@ def test_a_refused_broker_answers_at_once(host_broker, scheme, caplog):
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, "sentirec.queueing"):
         assert not enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
-    assert time.monotonic() - started < 0.5  # Celery's defaults alone: about 6 s
+    assert time.monotonic() - started < 1  # Celery's defaults alone: about 6 s
     assert "Could not enqueue sentirec.sweep_pending_reviews()" in caplog.text
 
 
@@ -95,13 +95,10 @@ def test_posting_a_review_with_the_broker_down_is_fast_and_saves_it(
     assert Review.objects.get(pk=response.json()["id"]).sentiment_status == "pending"
 
 
-@pytest.mark.parametrize("url", ["redis", "amqp"])
-def test_a_bounded_publish_reaches_a_live_broker(host_broker, settings, url):
-    """The bounded connection still delivers (and declares the queue) on Redis and RabbitMQ."""
-    live = {"redis": settings.REDIS_URL, "amqp": "amqp://guest:guest@127.0.0.1:5672//"}[url]
-    if not live:
-        pytest.skip("no Redis (REDIS_URL)")
-    host_broker(live)
+@pytest.mark.services
+def test_a_bounded_publish_reaches_a_live_broker(host_broker, settings):
+    """The bounded connection still delivers (and declares the queue) on the real Redis."""
+    host_broker(settings.CELERY_BROKER_URL)
     queue = f"sentirec.test-{threading.get_ident()}-{time.monotonic_ns()}"
     assert enqueue(tasks.sweep_pending_reviews, queue=queue)
     with app.connection_for_read() as conn:
