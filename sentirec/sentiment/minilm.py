@@ -118,7 +118,8 @@ class MiniLM(nn.Module):
     ``[SEP]`` last (see :func:`encode_pieces`), 0 = padding. ``layers``, ``hidden``,
     ``heads`` and ``inner`` default to the base model; ``pretrained=False`` (tests) starts
     from random weights instead.
-    Only the top ``train_layers`` layers and the classifier are trained and saved.
+    Only the top ``train_layers`` layers (default: all) and the classifier are trained and
+    saved.
     Token weights: last-layer attention from every piece, averaged over heads and queries
     (the pooled vector is their mean), renormalised over the real pieces.
     """
@@ -133,13 +134,14 @@ class MiniLM(nn.Module):
         hidden: int = 384,
         heads: int = 12,
         inner: int = 1536,
-        train_layers: int = 6,
+        train_layers: int | None = None,
         dropout: float = 0.1,
         num_classes: int = 2,
         pretrained: bool = True,
         base_sha256: str | None = None,
     ):
         super().__init__()
+        train_layers = layers if train_layers is None else train_layers
         if not 0 <= train_layers <= layers:
             raise ValueError(f"train_layers must be in [0, {layers}], got {train_layers}")
         self.train_layers, self.num_classes = train_layers, num_classes

@@ -29,6 +29,21 @@ def test_retrain_arch_accepts_every_architecture_the_engine_builds(settings):
         assert check_settings() == [], name
 
 
+def test_minilm_without_the_transformer_extra_is_an_error(settings, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "tokenizers" else real(name)
+    )
+    settings.SENTIREC = {"RETRAIN_ARCH": "minilm"}
+    errors = check_settings()
+    assert ids(errors) == ["sentirec.E006"]
+    assert "tokenizers" in errors[0].msg and "sentirec[transformer]" in errors[0].hint
+    settings.SENTIREC = {"RETRAIN_ARCH": "cnn"}
+    assert check_settings() == []
+
+
 @pytest.mark.parametrize(
     ("key", "value", "hint"),
     [

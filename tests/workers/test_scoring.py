@@ -249,3 +249,33 @@ def test_the_rescore_fan_out_reads_rescore_batch_size_ids_per_query(
     assert sent == [ids[0:2], ids[2:3], ids[3:5], ids[5:6], ids[6:7]]
     monkeypatch.setattr(scoring, "enqueue", lambda task, args, queue: len(args[0]) == 2)
     assert scoring.enqueue_all_reviews() == 2  # the broker failed: the sweeper does the rest
+
+
+@pytest.fixture
+def minilm_model(db, media_root):
+    """A tiny random-init minilm (the real WordPiece) trained on the toy reviews, active."""
+    from sentirec.sentiment.training import TrainConfig, train
+    from tests.conftest import toy_corpus
+
+    hparams = {"layers": 1, "hidden": 64, "heads": 4, "inner": 128, "pretrained": False}
+    config = TrainConfig(arch="minilm", hparams=hparams, epochs=6, lr=5e-3, patience=6)
+    bundle = train(*toy_corpus(), config, progress=False).bundle
+    model = registry.register(bundle, {}, {"toy": True})
+    registry.activate(model)
+    engine.reset()
+    yield model
+    engine.reset()
+
+
+def test_a_minilm_model_scores_reviews_through_the_same_path(
+    minilm_model, user, item, django_capture_on_commit_callbacks
+):
+    text = "the battery is great and perfect"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = review(user, item, text=text, stars=5)
+    r.refresh_from_db()
+    assert r.sentiment_status == "scored" and r.sentiment_label == "positive"
+    assert r.sentiment_model_version == minilm_model.version
+    assert minilm_model.version.startswith("minilm-")
+    # highlights are whole words of the review, not WordPiece pieces
+    assert r.sentiment_highlights and set(r.sentiment_highlights) <= set(text.split())
