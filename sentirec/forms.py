@@ -8,9 +8,11 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
 
 from sentirec.conf import settings
 from sentirec.models import Rating, Review
+from sentirec.usernames import lookalike
 from sentirec.views.catalog import ORDERING_LABELS
 
 #: The star values the usual UI offers: 1 to 5 in half steps (the model accepts 0.5 too).
@@ -100,3 +102,20 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = (get_user_model().USERNAME_FIELD,)
+
+    def clean(self) -> dict:
+        """A name that can be mistaken for someone else's is refused, so nobody can pass
+        for another person (``sentirec.usernames``)."""
+        cleaned = super().clean()
+        field = get_user_model().USERNAME_FIELD
+        name = cleaned.get(field)
+        if isinstance(name, str) and (taken := lookalike(name)):
+            self.add_error(
+                field,
+                ValidationError(
+                    f"“{name}” looks the same as the existing username “{taken}”. "
+                    "Choose a name that cannot be mistaken for someone else's.",
+                    code="lookalike",
+                ),
+            )
+        return cleaned
