@@ -127,3 +127,19 @@ def test_rebuild_and_bench_reject_a_missing_data_root(tmp_path, capsys):
     for command in ("rebuild", "bench"):
         assert main([command, "--data-root", str(tmp_path / "nope")]) == 2
         assert "not a folder" in capsys.readouterr().err
+
+
+def test_bench_models_never_early_stop_on_the_sets_they_are_scored_on(monkeypatch, corpus):
+    from sentirec.sentiment import bench
+    from sentirec.sentiment.training import train
+
+    seen = {}
+
+    def spy(texts, labels, config, *val, **kw):
+        seen.update(val=val, fraction=config.val_fraction)
+        return train(texts, labels, config, *val, **kw)
+
+    monkeypatch.setattr(bench, "train", spy)
+    row = bench._job("mlp", "both", corpus, {"eval": corpus}, 1)
+    assert seen == {"val": (), "fraction": bench.SELECTION_FRACTION}
+    assert set(row.scores) == {"eval"}
