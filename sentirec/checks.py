@@ -83,6 +83,18 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         lambda v: v is None or _non_empty_str(v),
         'None (found by itself) or the name of the item model\'s date field, e.g. "published"',
     ),
+    "ITEM_FIELDS": (
+        lambda v: (
+            v is None or (isinstance(v, list | tuple) and all(isinstance(name, str) for name in v))
+        ),
+        "None (a host model shows only its id and title) or a list of its field names the "
+        'API may show, e.g. ["author", "published"]',
+    ),
+    "ITEM_VISIBILITY": (
+        lambda v: v is None or _non_empty_str(v),
+        "None (every item) or the dotted path of a function (user) -> QuerySet of the items "
+        'that user may see, e.g. "books.rules.visible_books"',
+    ),
     "MAX_REVIEW_CHARS": (_positive_int, "a positive integer, e.g. 10000"),
     "GPU_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.gpu"'),
     "DEFAULT_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.default"'),
@@ -440,3 +452,47 @@ def check_throttle_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage
             id="sentirec.E031",
         )
     ]
+
+
+@checks.register(checks.Tags.compatibility)
+def check_item_exposure(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``ITEM_FIELDS`` names fields of the item model; ``ITEM_VISIBILITY`` a function."""
+    from django.utils.module_loading import import_string
+
+    from sentirec.conf import settings
+
+    try:
+        model = apps.get_model(item_model_label(), require_ready=False)
+    except (ValueError, LookupError):
+        return []  # sentirec.E005 says so
+    errors: list[checks.CheckMessage] = []
+    fields = settings.ITEM_FIELDS
+    names = {field.name for field in model._meta.concrete_fields}
+    listed = fields if isinstance(fields, list | tuple) else ()  # else sentirec.E003 says so
+    unknown = [name for name in listed if isinstance(name, str) and name not in names]
+    if unknown:
+        errors.append(
+            checks.Error(
+                f'SENTIREC["ITEM_FIELDS"] names {unknown}, which are not fields of '
+                f"{model._meta.label}.",
+                hint=f"List the fields the API may show, among {sorted(names)}; "
+                "the id and the title (str(item)) are always shown.",
+                id="sentirec.E020",
+            )
+        )
+    rule = settings.ITEM_VISIBILITY
+    if _non_empty_str(rule):
+        try:
+            found = import_string(rule)
+        except ImportError:
+            found = None
+        if not callable(found):
+            errors.append(
+                checks.Error(
+                    f'SENTIREC["ITEM_VISIBILITY"] = {rule!r} does not name a function.',
+                    hint="Write the dotted path of a function (user) -> QuerySet of the items "
+                    'that user may see, e.g. "books.rules.visible_books", or remove it.',
+                    id="sentirec.E021",
+                )
+            )
+    return errors

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     # The item model
     "ITEM_DATE_FIELD": None,
     "ITEM_TEXT_FIELD": None,
+    "ITEM_FIELDS": None,
+    "ITEM_VISIBILITY": None,
     # Pages
     "LOGOUT_URL": None,
     # Reviews

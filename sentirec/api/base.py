@@ -133,7 +133,7 @@ class SentirecAPIMixin:
 
     def query_params(self, serializer_class: type[Serializer]) -> dict:
         """The request's query string validated by ``serializer_class`` (400 when bad)."""
-        params = serializer_class(data=self.request.query_params)
+        params = serializer_class(data=self.request.query_params, context={"request": self.request})
         params.is_valid(raise_exception=True)
         return params.validated_data
 

@@ -7,11 +7,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
+from sentirec.api.serializers import VisibleItemField
 from sentirec.models import SentimentLabel, SentimentStatus
 from sentirec.views.catalog import ORDERING_LABELS
 
-#: The largest id PostgreSQL's bigint holds.
-MAX_ID = 2**63 - 1
 LABEL_CHOICES = [*SentimentLabel.values, SentimentStatus.PENDING, SentimentStatus.FAILED]
 
 
@@ -20,7 +19,9 @@ def username_field(relation: str) -> str:
 
 
 class ItemFilters(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200, help_text="Words in any text field.")
+    q = serializers.CharField(
+        required=False, max_length=200, help_text="Words in the item's title or shown text fields."
+    )
     category = serializers.CharField(required=False, max_length=100)
     order = serializers.ChoiceField(
         required=False, default="top", choices=list(ORDERING_LABELS.items())
@@ -28,12 +29,12 @@ class ItemFilters(serializers.Serializer):
 
 
 class OpinionFilters(serializers.Serializer):
-    item = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    item = VisibleItemField(required=False, help_text="An item's id.")
     author = serializers.CharField(required=False, max_length=150, help_text="A username.")
 
     def apply(self, rows: QuerySet, params: dict) -> QuerySet:
         if "item" in params:
-            rows = rows.filter(item_id=params["item"])
+            rows = rows.filter(item=params["item"])
         if "author" in params:
             rows = rows.filter(**{username_field("user"): params["author"]})
         return rows

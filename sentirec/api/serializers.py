@@ -6,11 +6,13 @@ from __future__ import annotations
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.signals import setting_changed
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 from rest_framework.validators import UniqueTogetherValidator
 
-from sentirec.conf import item_model, settings
+from sentirec.conf import ITEM_MODEL_SETTING, item_model, settings
 from sentirec.models import (
     Follow,
     Item,
@@ -21,6 +23,7 @@ from sentirec.models import (
     SentimentModel,
 )
 from sentirec.recommend.feed import MAX_PAGE_SIZE
+from sentirec.services.items import item_fields, visible_items
 from sentirec.views.feed import MAX_PAGE
 
 User = get_user_model()
@@ -44,14 +47,37 @@ class ItemStatsSerializer(serializers.ModelSerializer):
 
 
 class ItemSerializer(serializers.ModelSerializer):
+    """An item as the API shows it: its id, its title (``str(item)``), the fields the host
+    lists in ``SENTIREC["ITEM_FIELDS"]`` and its review statistics; nothing else of a
+    host's model (see :func:`item_serializer_class`)."""
+
+    title = serializers.CharField(source="__str__", read_only=True)
     stats = ItemStatsSerializer(
         source="sentirec_stats", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
         model = Item
-        fields = ["id", "title", "description", "url", "category", "created", "stats"]
-        read_only_fields = ["created"]
+        fields = ["id", "title", "stats"]
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        """``id`` is the primary key, whatever the model calls it (a ``slug``, a ``uuid``)."""
+        if field_name != "id":
+            return super().build_field(field_name, info, model_class, nested_depth)
+        field_class, kwargs = super().build_field("pk", info, model_class, nested_depth)
+        return field_class, {**kwargs, "source": "pk", "read_only": True}
+
+
+class VisibleItemField(serializers.PrimaryKeyRelatedField):
+    """An item by its id, among those the requesting user may see (``ITEM_VISIBILITY``):
+    another is refused as "does not exist"."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(queryset=item_model()._default_manager.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return visible_items(getattr(request, "user", None) or AnonymousUser())
 
 
 def unique_per_user(model, message: str) -> UniqueTogetherValidator:
@@ -82,6 +108,7 @@ class ItemFixedAfterCreation:
 
 class ReviewSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):
     user = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    item = VisibleItemField()
     author = UserSummarySerializer(source="user", read_only=True)
     sentiment = SentimentSerializer(source="*", read_only=True)
 
@@ -109,6 +136,7 @@ class ReviewSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):
 
 class RatingSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):
     user = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    item = VisibleItemField()
     author = UserSummarySerializer(source="user", read_only=True)
 
     class Meta:
@@ -213,13 +241,20 @@ class RetrainJobSerializer(serializers.ModelSerializer):
 
 
 @cache
-def item_serializer_class() -> type[serializers.ModelSerializer]:
-    """:class:`ItemSerializer`, or one for the host's own item model when it is swapped."""
+def item_serializer_class() -> type[ItemSerializer]:
+    """:class:`ItemSerializer` for the installed item model, showing ``ITEM_FIELDS``."""
     model = item_model()
-    if model is Item:
-        return ItemSerializer
-    meta = type("Meta", (), {"model": model, "fields": "__all__"})
-    return type(f"{model.__name__}Serializer", (ItemSerializer,), {"Meta": meta})
+    shown = [name for name in item_fields(model) if name not in ItemSerializer.Meta.fields]
+    meta = type("Meta", (), {"model": model, "fields": ["id", "title", *shown, "stats"]})
+    return type("ItemSerializer", (ItemSerializer,), {"Meta": meta, "__module__": __name__})
+
+
+def _forget_item_serializer(*, setting: str, **kwargs) -> None:
+    if setting in ("SENTIREC", ITEM_MODEL_SETTING):
+        item_serializer_class.cache_clear()
+
+
+setting_changed.connect(_forget_item_serializer)
 
 
 # --------------------------------------------------------------------------- feed

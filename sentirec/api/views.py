@@ -17,8 +17,8 @@ from sentirec.api.serializers import (
     item_serializer_class,
 )
 from sentirec.api.throttles import WriteThrottle
-from sentirec.conf import item_model
 from sentirec.models import Follow, Rating, Review
+from sentirec.services.items import only_visible, visible_items
 from sentirec.views.catalog import find_items
 
 
@@ -28,9 +28,10 @@ class ItemViewSet(SentirecAPIMixin, viewsets.ReadOnlyModelViewSet):
     filters = ItemFilters
 
     def get_queryset(self) -> QuerySet:
+        user = self.request.user
         if self.action == "list":
-            return find_items(**self.query_params(ItemFilters))
-        return item_model()._default_manager.select_related("sentirec_stats")
+            return find_items(user, **self.query_params(ItemFilters))
+        return visible_items(user).select_related("sentirec_stats")
 
     def get_serializer_class(self) -> type[Serializer]:
         return item_serializer_class()
@@ -42,11 +43,15 @@ class OwnedViewSet(SentirecAPIMixin, viewsets.ModelViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly, IsOwnerOrReadOnly]
     extra_throttle_classes = (WriteThrottle,)
     owner_field = "user"
+    #: The rows' item, shown only where its user may see the item (``ITEM_VISIBILITY``).
+    item_field: str | None = "item"
     filters: type[Serializer]
     rows: QuerySet
 
     def get_queryset(self) -> QuerySet:
         rows = self.rows.all()
+        if self.item_field:
+            rows = only_visible(rows, self.request.user, self.item_field)
         return self.filtered(rows, self.filters) if self.action == "list" else rows
 
 
@@ -74,4 +79,5 @@ class FollowViewSet(OwnedViewSet):
     serializer_class = FollowSerializer
     filters = FollowFilters
     owner_field = "follower"
+    item_field = None
     rows = Follow.objects.select_related("follower", "followee").order_by("-created", "-pk")

@@ -10,7 +10,7 @@ caps count only items the feed can show. The numbers go to the pure
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,8 +56,19 @@ def username_field() -> str:
     return get_user_model().USERNAME_FIELD
 
 
-def unseen(queryset: QuerySet, viewer_id: int | None) -> QuerySet:
-    """``queryset`` without the items the viewer rated or reviewed (two anti-joins)."""
+#: Narrows rows (ratings, reviews, item stats) to those whose item the viewer may see:
+#: ``sentirec.services.items.only_visible`` for the viewer; by default, every item.
+Shown = Callable[[QuerySet], QuerySet]
+
+
+def every_item(rows: QuerySet) -> QuerySet:
+    return rows
+
+
+def unseen(queryset: QuerySet, viewer_id: int | None, shown: Shown = every_item) -> QuerySet:
+    """``queryset`` without the items the viewer rated or reviewed (two anti-joins), and
+    with only the items the viewer may see."""
+    queryset = shown(queryset)
     if viewer_id is None:
         return queryset
     rated = Rating.objects.filter(user_id=viewer_id).values("item_id")
@@ -203,7 +214,9 @@ def _with_stats(queryset: QuerySet) -> QuerySet:
     )
 
 
-def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> OpinionRows:
+def recent_opinions(
+    viewer_id: int, author_ids: Sequence[int], limit: int, shown: Shown = every_item
+) -> OpinionRows:
     """The authors' most recent opinions on items the viewer has not seen, at most ``limit``,
     with those items' stats.
 
@@ -224,14 +237,18 @@ def recent_opinions(viewer_id: int, author_ids: Sequence[int], limit: int) -> Op
     )
     stats = ("quality", "last_activity")
     rated = (
-        _with_stats(unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id))
+        _with_stats(unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id, shown))
         .annotate(review=Subquery(review.values(data=review_json)[:1]))
         .order_by("-updated", "-id")
         .values_list("user_id", "item_id", "stars", "updated", "review", *stats)[:limit]
     )
     starless = (
         _with_stats(
-            unseen(Review.objects.filter(user_id__in=author_ids, stars__isnull=True), viewer_id)
+            unseen(
+                Review.objects.filter(user_id__in=author_ids, stars__isnull=True),
+                viewer_id,
+                shown,
+            )
         )
         .order_by("-updated", "-id")
         .values_list(
@@ -287,24 +304,26 @@ def _facts(rows) -> list[ItemFacts]:
     return [ItemFacts(item_id, quality, last) for item_id, quality, last in rows]
 
 
-def top_quality(viewer_id: int | None, limit: int) -> list[ItemFacts]:
+def top_quality(viewer_id: int | None, limit: int, shown: Shown = every_item) -> list[ItemFacts]:
     """The best items by Bayesian quality the viewer has not seen (walks the index)."""
     if limit <= 0:
         return []
     rows = (
-        unseen(ItemStats.objects.all(), viewer_id)
+        unseen(ItemStats.objects.all(), viewer_id, shown)
         .order_by("-weighted_score", "item_id")
         .values_list("item_id", "weighted_score", "last_activity")[:limit]
     )
     return _facts(rows)
 
 
-def item_facts(viewer_id: int | None, item_ids: Iterable[int]) -> dict[int, ItemFacts]:
-    """Stats of these items, leaving out any the viewer has seen."""
+def item_facts(
+    viewer_id: int | None, item_ids: Iterable[int], shown: Shown = every_item
+) -> dict[int, ItemFacts]:
+    """Stats of these items, leaving out any the viewer has seen or may not see."""
     ids = list(item_ids)
     if not ids:
         return {}
-    rows = unseen(ItemStats.objects.filter(item_id__in=ids), viewer_id).values_list(
+    rows = unseen(ItemStats.objects.filter(item_id__in=ids), viewer_id, shown).values_list(
         "item_id", "weighted_score", "last_activity"
     )
     return {facts.item_id: facts for facts in _facts(rows)}

@@ -12,8 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 from django.utils import timezone
@@ -37,6 +39,7 @@ from sentirec.recommend.scoring import (
     tie_strength,
 )
 from sentirec.recommend.suggestions import Suggestion, suggest
+from sentirec.services.items import only_visible
 from sentirec.services.people import display_names
 
 __all__ = [
@@ -142,7 +145,8 @@ def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
     hit = cached.get()
     if hit is not None:
         return hit
-    result = build_page(viewer_id, page, size, served, watch=cached.watch)
+    shown = partial(only_visible, user=user or AnonymousUser())
+    result = build_page(viewer_id, page, size, served, watch=cached.watch, shown=shown)
     cached.put(result)
     return result
 
@@ -159,6 +163,7 @@ def build_page(
     size: int,
     served: serving.Served | None = None,
     watch: Callable[[list[int]], None] = lambda ids: None,
+    shown: candidates.Shown = candidates.every_item,
 ) -> FeedPage:
     """Build a page from the database and, when ``served``, the learned model's factors.
 
@@ -166,7 +171,8 @@ def build_page(
     opinions, a quarter from the model's top predictions, the rest the best by quality.
     The set does not depend on ``page``, so consecutive pages never overlap. ``watch``
     is told whose opinions the page reads, before they are read (the cache keys the page
-    on their versions)."""
+    on their versions). ``shown`` narrows the candidates to the items the viewer may see
+    (``SENTIREC["ITEM_VISIBILITY"]``)."""
     limit = settings.FEED_CANDIDATE_LIMIT
     follows = candidates.followees(viewer_id) if viewer_id is not None else []
     hops = []
@@ -178,14 +184,14 @@ def build_page(
     social: dict[int, SocialEvidence] = {}
     if names:
         authors = _most_active([*follows, *hops], limit // 2)
-        rows = candidates.recent_opinions(viewer_id, authors, limit // 2)
+        rows = candidates.recent_opinions(viewer_id, authors, limit // 2, shown)
     if rows.opinions:
         social = social_scores(_ties(viewer_id, follows, hops), rows.opinions)
     personal = served is not None and viewer_id is not None and served.knows(viewer_id)
     predicted = served.top_items(viewer_id, limit // 4) if personal else []
-    quality = candidates.top_quality(viewer_id, limit - len(social) - len(predicted))
+    quality = candidates.top_quality(viewer_id, limit - len(social) - len(predicted), shown)
     facts = rows.facts | {f.item_id: f for f in quality}
-    facts |= candidates.item_facts(viewer_id, set(predicted) - set(facts))
+    facts |= candidates.item_facts(viewer_id, set(predicted) - set(facts), shown)
     pool = list(facts.keys() | social.keys())
     model = served.unit_scores(viewer_id, pool) if personal else {}
     start = (page - 1) * size

@@ -7,13 +7,12 @@ model's date field.
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.db import models
 from django.db.models import F, Min, Q, QuerySet
 
 from sentirec.conf import item_model
-from sentirec.itemmodel import date_field
+from sentirec.itemmodel import date_field, text_field
+from sentirec.services.items import item_fields, visible_items
 
 #: Text fields that identify where an item came from rather than describe it.
 NOT_SEARCHED = {"source", "external_id"}
@@ -24,14 +23,21 @@ FIRST_REVIEW = "sentirec_first_review"
 ORDERING_LABELS = {"top": "Best rated", "reviews": "Most reviewed", "new": "Newest"}
 
 
-@cache
+#: Fields searched besides ``ITEM_FIELDS``: the ones ``str(item)`` most likely shows.
+TITLE_FIELDS = ("title", "name")
+
+
 def search_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The text fields a search reads: only what the item's title, its page and the API
+    show, so a search can never reveal what a host's private field contains."""
+    shown = {*item_fields(model), *TITLE_FIELDS, text_field(model)}
     return tuple(
         field.name
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField | models.TextField)
         and not isinstance(field, models.URLField)
         and field.name not in NOT_SEARCHED
+        and field.name in shown
     )
 
 
@@ -39,10 +45,11 @@ def has_field(model: type[models.Model], name: str) -> bool:
     return any(field.name == name for field in model._meta.concrete_fields)
 
 
-def find_items(q: str = "", category: str = "", order: str = "top") -> QuerySet:
-    """Items matching ``q`` (in any text field, any case) in ``category``, best first."""
+def find_items(user, q: str = "", category: str = "", order: str = "top") -> QuerySet:
+    """The items ``user`` may see that match ``q`` (in the searched text fields, any case)
+    in ``category``, best first."""
     model = item_model()
-    items = model._default_manager.select_related("sentirec_stats")
+    items = visible_items(user).select_related("sentirec_stats")
     if q:
         match = Q()
         for name in search_fields(model):
@@ -69,12 +76,14 @@ def sort_items(items: QuerySet, order: str) -> QuerySet:
     return items.order_by(F(name or FIRST_REVIEW).desc(nulls_last=True), "-pk")
 
 
-def categories() -> list[str]:
+def categories(user) -> list[str]:
+    """The categories of the items ``user`` may see."""
     model = item_model()
     if not has_field(model, "category"):
         return []
     return list(
-        model._default_manager.exclude(category="")
+        visible_items(user)
+        .exclude(category="")
         .order_by("category")
         .values_list("category", flat=True)
         .distinct()

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sentirec import itemmodel
-from sentirec.conf import item_model
 from sentirec.forms import ItemSearchForm, RatingForm, ReviewForm
 from sentirec.models import Rating, Review
+from sentirec.services.items import visible_items
 from sentirec.views.catalog import categories, find_items
 from sentirec.views.common import paginate, rate_limited, safe_next
 from sentirec.views.item_context import form_context, item_reviews, summary_context
@@ -25,9 +25,10 @@ REVIEWS_PER_PAGE = 10
 
 
 def item_list(request: HttpRequest) -> HttpResponse:
-    form = ItemSearchForm(request.GET, categories=categories())
+    user = request.user
+    form = ItemSearchForm(request.GET, categories=categories(user))
     valid = form.is_valid()
-    items = find_items(**form.cleaned_data) if valid else item_model()._default_manager.none()
+    items = find_items(user, **form.cleaned_data) if valid else visible_items(user).none()
     return render(
         request,
         "sentirec/item_list.html",
@@ -36,8 +37,10 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item(pk: Any) -> Model:
-    return get_object_or_404(item_model()._default_manager.select_related("sentirec_stats"), pk=pk)
+def _item(request: HttpRequest, pk: Any) -> Model:
+    """The item, or a 404 when it does not exist or the user may not see it."""
+    items = visible_items(request.user).select_related("sentirec_stats")
+    return get_object_or_404(items, pk=pk)
 
 
 def _item_page(
@@ -64,7 +67,7 @@ def _back(request: HttpRequest, item: Model, anchor: str = "") -> str:
 
 @never_cache  # the viewer's own review and stars
 def item_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _item_page(request, _item(pk))
+    return _item_page(request, _item(request, pk))
 
 
 @login_required
@@ -72,7 +75,7 @@ def item_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @rate_limited
 def review_save(request: HttpRequest, pk: Any) -> HttpResponse:
     """Create or edit the signed-in user's review; there is no way to name another's."""
-    item = _item(pk)
+    item = _item(request, pk)
     own = Review.objects.filter(user=request.user, item=item).first()
     form = ReviewForm(request.POST, instance=own, user=request.user, item=item)
     if not form.is_valid():
@@ -86,7 +89,7 @@ def review_save(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 @rate_limited
 def review_delete(request: HttpRequest, pk: Any) -> HttpResponse:
-    item = _item(pk)
+    item = _item(request, pk)
     get_object_or_404(Review, user=request.user, item=item).delete()
     messages.success(request, "Your review was deleted. Your stars stay until you change them.")
     return redirect(_back(request, item))
@@ -96,7 +99,7 @@ def review_delete(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 @rate_limited
 def rating_save(request: HttpRequest, pk: Any) -> HttpResponse:
-    item = _item(pk)
+    item = _item(request, pk)
     rating = Rating.objects.filter(user=request.user, item=item).first()
     form = RatingForm(request.POST, instance=rating, user=request.user, item=item)
     if not form.is_valid():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sentirec.forms import PeopleSearchForm
 from sentirec.models import Follow, Rating, Review
+from sentirec.services.items import only_visible
 from sentirec.services.people import directory as find_people
 from sentirec.services.people import followed_by
 from sentirec.views.common import paginate, rate_limited, safe_next
@@ -34,11 +35,14 @@ def _person(username: str) -> AbstractBaseUser:
     return get_object_or_404(User, **{User.USERNAME_FIELD: username})
 
 
-def _tab_rows(person: AbstractBaseUser, tab: str):
+def _tab_rows(person: AbstractBaseUser, tab: str, viewer):
+    """The tab's rows; reviews and ratings only of items the viewer may see."""
     if tab == "reviews":
-        return Review.objects.filter(user=person).select_related("item", "user")
+        reviews = Review.objects.filter(user=person).select_related("item", "user")
+        return only_visible(reviews, viewer)
     if tab == "ratings":
-        return Rating.objects.filter(user=person).select_related("item").order_by("-updated")
+        ratings = Rating.objects.filter(user=person).select_related("item").order_by("-updated")
+        return only_visible(ratings, viewer)
     User = get_user_model()
     if tab == "followers":
         return User.objects.filter(sentirec_following__followee=person).order_by(
@@ -65,7 +69,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "reviews"
     viewer = request.user
-    page = paginate(request, _tab_rows(person, tab))
+    page = paginate(request, _tab_rows(person, tab, viewer))
     listed = page if tab in ("followers", "following") else []
     context = {
         "person": person,

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sentirec.models import Review
+from sentirec.services.items import only_visible
 
 #: The most reviews one poll may ask about.
 MAX_IDS = 50
@@ -26,7 +27,7 @@ def review_status(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"detail": f"ids must be 1 to {MAX_IDS} review ids separated by commas."}, status=400
         )
-    reviews = Review.objects.filter(pk__in=[int(part) for part in raw])
+    reviews = only_visible(Review.objects.filter(pk__in=[int(part) for part in raw]), request.user)
     return JsonResponse(
         {
             "reviews": [
