@@ -107,7 +107,8 @@ def test_the_api_shows_only_the_fields_the_host_lists(settings, item):
 def test_search_reads_only_shown_fields(settings, make_item):
     make_item("Kettle", description="a secret word: xyzzy")
     assert len(APIClient().get("/api/items/", {"q": "xyzzy"}).json()["results"]) == 1
-    settings.SENTIREC = {"ITEM_FIELDS": []}  # the description is no longer shown
+    # Neither the API nor the item page shows the description any more.
+    settings.SENTIREC = {"ITEM_FIELDS": [], "ITEM_TEXT_FIELD": "category"}
     assert APIClient().get("/api/items/", {"q": "xyzzy"}).json()["results"] == []
     assert len(APIClient().get("/api/items/", {"q": "kett"}).json()["results"]) == 1
 
