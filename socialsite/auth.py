@@ -110,11 +110,9 @@ class TokenView(ObtainTokenView):
     """sentirec's token endpoint; a refused login is a 429 with the reason and
     ``Retry-After`` instead of "wrong credentials"."""
 
-    def post(self, request: Request, *args, **kwargs) -> Response:
-        try:
-            return super().post(request, *args, **kwargs)
-        except AuthenticationFailed:
-            reason = refusal(request)
-            if reason:
-                raise Throttled(wait=reason[1], detail=reason[0]) from None
-            raise
+    def handle_exception(self, exc: Exception) -> Response:
+        # Not an override of post(), which would lose the endpoint's schema.
+        reason = refusal(self.request) if isinstance(exc, AuthenticationFailed) else None
+        if reason:
+            exc = Throttled(wait=reason[1], detail=reason[0])
+        return super().handle_exception(exc)
