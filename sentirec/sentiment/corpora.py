@@ -66,7 +66,9 @@ class Corpora:
         return (
             f"SST-2 {len(self.sst2_train[0])} train rows / {len(self.sst2_val[0])} held-out "
             f"sentences; Blitzer {len(self.blitzer_train[0])} / {len(self.blitzer_val[0])} "
-            f"reviews; UCI {len(self.uci[0])}; IMDB {len(self.imdb[0])}"
+            f"reviews; UCI {len(self.uci[0])}; IMDB {len(self.imdb[0])}; final (untouched): "
+            f"SST-2 {len(self.sst2_final[0])} sentences, Blitzer {len(self.blitzer_final[0])} "
+            "reviews"
         )
 
 
