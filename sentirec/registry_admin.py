@@ -52,13 +52,15 @@ def _png_tag(png: bytes, alt: str) -> str:
     )
 
 
+def shown(value: object) -> str:
+    """Rates (accuracy, F1, ECE) to four decimals, seconds and speeds to one."""
+    if isinstance(value, float):
+        return rounded(value, 4 if abs(value) <= 1 else 1)
+    return str(value)
+
+
 def metric_rows(model: SentimentModel) -> list[tuple[str, str]]:
-    return [
-        (label, rounded(model.metrics[key], 4) if isinstance(model.metrics[key], float)
-         else str(model.metrics[key]))
-        for key, label in METRICS
-        if key in model.metrics
-    ]  # fmt: skip
+    return [(label, shown(model.metrics[key])) for key, label in METRICS if key in model.metrics]
 
 
 def training_curve(model: SentimentModel) -> str:
