@@ -20,13 +20,15 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from sentirec.conf import settings
 from sentirec.models import Follow, Rating, Review
+from sentirec.queueing import celery_app
 
 if TYPE_CHECKING:
     from sentirec.recommend.feed import FeedPage
@@ -58,11 +60,21 @@ def follows_changed(user_ids: Iterable[int]) -> None:
     _bump(FOLLOWS, user_ids)
 
 
+def page_seconds() -> float:
+    """How long a feed page may be cached: ``FEED_CACHE_SECONDS``, or 0 where the cache is
+    per process (Django's default ``LocMemCache``) while tasks run in workers. There a
+    worker's new scores bump tokens only in the worker's own cache, and a page would keep
+    the old sentiment for ``FEED_CACHE_SECONDS``; computing the page is always right."""
+    if isinstance(caches["default"], LocMemCache) and not celery_app().conf.task_always_eager:
+        return 0
+    return settings.FEED_CACHE_SECONDS
+
+
 class PageCache:
     """One feed page's cache entry: look it up, learn whose opinions it reads, store it."""
 
     def __init__(self, viewer_id: int | None, page: int, size: int, model_version: str = ""):
-        self.seconds = settings.FEED_CACHE_SECONDS
+        self.seconds = page_seconds()
         own = ""
         if viewer_id is not None and self.seconds:
             keys = [token_key(FOLLOWS, viewer_id), token_key(OPINIONS, viewer_id)]

@@ -140,3 +140,23 @@ def test_invalidating_an_author_costs_the_same_with_1000_followers(
     assert len(quiet_queries) == len(famous_queries)
     for fan, old in zip(fans[:3], feeds, strict=True):
         assert feed(fan).generated_at > old.generated_at
+
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_a_per_process_cache_with_workers_elsewhere_caches_no_pages(settings, user, scene):
+    """A worker's new scores would bump tokens in its own cache only: pages kept the old
+    sentiment for FEED_CACHE_SECONDS. Such a site computes every page instead."""
+    from socialsite.celery import app
+
+    settings.CACHES = LOCMEM
+    app.conf.task_always_eager = False  # a broker and workers (the autouse fixture restores)
+    first = feed(user)
+    assert feed(user).generated_at > first.generated_at
+
+
+def test_a_per_process_cache_with_in_process_tasks_still_caches(settings, user, scene):
+    settings.CACHES = LOCMEM  # tasks eager: every bump happens in this process
+    first = feed(user)
+    assert feed(user).generated_at == first.generated_at
