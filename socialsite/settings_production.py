@@ -1,7 +1,10 @@
 """Production settings for the demo host: ``socialsite.settings`` served over HTTPS.
 
-``DJANGO_SETTINGS_MODULE=socialsite.settings_production`` with a real ``SECRET_KEY`` and
-``ALLOWED_HOSTS`` in the environment passes ``manage.py check --deploy`` with no warning.
+``DJANGO_SETTINGS_MODULE=socialsite.settings_production`` with a real ``SECRET_KEY``,
+``ALLOWED_HOSTS`` and a shared cache (``REDIS_CACHE_URL``) in the environment passes
+``manage.py check --deploy`` with no warning. The site serves its own static files
+(WhiteNoise, compressed, with content-hashed names cached for a year): run
+``manage.py collectstatic --noinput`` once per deploy, before starting gunicorn.
 Cookies are Secure and HttpOnly, plain HTTP is redirected, HSTS is on. Behind a proxy that
 terminates TLS, ``SECURE_PROXY_SSL_HEADER`` trusts its ``X-Forwarded-Proto`` (set
 ``TRUST_X_FORWARDED_PROTO=0`` when nothing in front strips that header from clients).
@@ -14,7 +17,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from socialsite.settings import *  # noqa: F403
-from socialsite.settings import env_bool, env_list
+from socialsite.settings import MIDDLEWARE, STORAGES, env_bool, env_list
 
 DEBUG = False
 
@@ -41,3 +44,11 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Static files served by the site itself, after collectstatic (WhiteNoise right after
+# SecurityMiddleware, as its docs ask).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -36,6 +36,38 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+#: Console messages of the current test's pages that report a Content-Security-Policy
+#: violation (Chromium logs each one as an error naming the policy).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '?')}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """Every page of a browser test runs under the site's CSP; a violation (a blocked
+    inline script, style sheet, request or frame) fails the test."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
+
+
+def _watching_csp(launched):
+    """``launched`` whose new contexts report their pages' console to the CSP watch."""
+    new_context = launched.new_context
+
+    def watched(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", _record_csp_violation)
+        return context
+
+    launched.new_context = watched
+    return launched
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     """Open for one test module only: Playwright's event loop must not outlive it."""
@@ -53,7 +85,7 @@ def browser() -> Iterator:
             launched = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
-            yield launched
+            yield _watching_csp(launched)
             launched.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

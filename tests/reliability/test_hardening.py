@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from datetime import timedelta
 from http.cookies import Morsel
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -172,3 +174,61 @@ def test_the_default_settings_refuse_to_serve_with_debug_off_and_the_demo_key():
         assert "SECRET_KEY is the public demo key" in refused.stderr
         run_python(*entry, env={**demo, "DEBUG": "1"}, unset=["SECRET_KEY"])
         run_python(*entry, env={**demo, "DEBUG": "0", "SECRET_KEY": get_random_secret_key()})
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, item):
+    for url in ("/", f"/items/{item.pk}/", "/about/", "/api/docs/", LOGIN):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["script-src"] == "'self'", (url, policy)
+        assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_has_an_inline_script():
+    """script-src 'self' costs nothing only while every script is a static file."""
+    root = Path(__file__).resolve().parents[2]
+    templates = [*root.glob("sentirec/templates/**/*.html"), *root.glob("templates/**/*.html")]
+    inline = [
+        str(path.relative_to(root))
+        for path in templates
+        for tag in re.findall(r"<script\b[^>]*>", path.read_text())
+        if "src=" not in tag and "application/json" not in tag
+    ]
+    assert templates and inline == []
+
+
+PRODUCTION_STATIC = """
+import re
+from django.core.management import call_command
+from django.test import Client
+
+call_command("collectstatic", interactive=False, verbosity=0)
+client = Client()
+page = client.get("/accounts/login/", secure=True)
+css = re.search(r'href="(/static/sentirec/sentirec\\.[0-9a-f]+\\.css)"', page.content.decode())
+js = re.search(r'src="(/static/sentirec/sentirec\\.[0-9a-f]+\\.js)"', page.content.decode())
+for url in (css.group(1), js.group(1)):
+    answer = client.get(url, secure=True)
+    body = b"".join(answer.streaming_content)
+    print(url, answer.status_code, len(body), answer["Cache-Control"])
+"""
+
+
+def test_production_settings_serve_the_static_files_after_collectstatic(tmp_path):
+    """gunicorn with the production settings answered 404 for the CSS and JS; now the site
+    serves them itself (WhiteNoise), content-hashed and cached, after collectstatic."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "socialsite.settings_production",
+        "SECRET_KEY": get_random_secret_key(),
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": "",
+        "REDIS_CACHE_URL": "redis://127.0.0.1:6379/0",
+        "SENTIREC_VAR_DIR": str(tmp_path),
+    }
+    script = "import django; django.setup()\n" + PRODUCTION_STATIC
+    lines = run_python("-c", script, env=env).stdout.split("\n")
+    served = [line.split() for line in lines if line.startswith("/static/")]
+    assert len(served) == 2
+    for _url, status, size, *cache_control in served:
+        assert status == "200" and int(size) > 1000
+        assert "max-age=315360000" in " ".join(cache_control)
