@@ -272,6 +272,13 @@ class ContributorSerializer(serializers.Serializer):
     via_username = serializers.CharField(
         allow_null=True, help_text="Set when they reached you through someone you follow."
     )
+    display_name = serializers.CharField(
+        help_text="Their name as the pages show it (the username when they have none)."
+    )
+    stars = serializers.FloatField(allow_null=True, help_text="Their stars, if they gave some.")
+    date = serializers.DateTimeField(
+        allow_null=True, help_text="When they last rated or reviewed it."
+    )
 
 
 class FeedEntrySerializer(serializers.Serializer):
@@ -279,6 +286,9 @@ class FeedEntrySerializer(serializers.Serializer):
     components = serializers.DictField(child=serializers.FloatField())
     reason = serializers.CharField(help_text="social, quality, model or freshness.")
     explanation = serializers.CharField()
+    headline = serializers.CharField(
+        help_text="The line the page shows above the contributors; names nobody."
+    )
     contributors = ContributorSerializer(many=True)
 
     def get_fields(self) -> dict:
@@ -292,6 +302,16 @@ class SuggestionSerializer(serializers.Serializer):
     username = serializers.CharField()
     score = serializers.FloatField()
     reason = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class QuietFolloweeSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    why = serializers.ChoiceField(
+        choices=["seen_all", "nothing_yet"],
+        help_text="seen_all: you rated or reviewed everything they did; nothing_yet: no opinions.",
+    )
 
 
 class FeedPageSerializer(serializers.Serializer):
@@ -304,6 +324,9 @@ class FeedPageSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     entries = FeedEntrySerializer(many=True)
     who_to_follow = SuggestionSerializer(many=True)
+    quiet = QuietFolloweeSerializer(
+        many=True, help_text="On page 1: the people you follow who have nothing new for you."
+    )
 
 
 class FeedQuerySerializer(serializers.Serializer):

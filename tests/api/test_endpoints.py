@@ -221,6 +221,8 @@ def test_the_feed_explains_entries_with_followees_words(api, user, other_user, i
     contributor = entry["contributors"][0]
     assert contributor["username"] == "bob" and contributor["label"] == "loved"
     assert contributor["highlights"] == ["love"] and "battery" in contributor["excerpt"]
+    assert (contributor["display_name"], contributor["stars"]) == ("bob", 5.0)
+    assert contributor["date"] and body["quiet"] == []
 
 
 def test_the_schema_describes_every_endpoint(api):
