@@ -8,6 +8,8 @@ filter backends or versioning) are for the host's own API; none of them reach se
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.cache import add_never_cache_headers
@@ -35,20 +37,24 @@ ERROR_CODES = ("400", "401", "403", "404", "413", "429")
 BODY_ERROR_CODES = ("415",)
 
 
+#: True while ``sentirec.api.schema.Generator`` builds sentirec's schema.
+GENERATING_SENTIRECS_SCHEMA: ContextVar[bool] = ContextVar("sentirec_schema", default=False)
+
+
 class Schema(AutoSchema):
     """Lists a view's query-string filters (``view.filters``) as parameters of its list,
     and the error answers every operation can give, so clients can rely on their shape.
 
-    sentirec's operations appear only in sentirec's own schema (``api/schema/``, built by
-    ``sentirec.api.schema.Generator``): a host's schema generator skips them, so the
-    host's schema is the same with sentirec installed or not."""
+    sentirec's endpoints appear only in sentirec's own schema (``api/schema/``, built by
+    ``sentirec.api.schema.Generator``): to any other generator, which lists the views whose
+    class has a ``schema``, sentirec's views have none. So the host's own schema (its paths,
+    and the tags and operation ids drf-spectacular derives from their common prefix) is the
+    same with sentirec installed or not."""
 
-    def get_operation(self, path, path_regex, path_prefix, method, registry):
-        from sentirec.api.schema import Registry
-
-        if not isinstance(registry, Registry):
+    def __get__(self, instance, owner):
+        if instance is None and not GENERATING_SENTIRECS_SCHEMA.get():
             return None
-        return super().get_operation(path, path_regex, path_prefix, method, registry)
+        return super().__get__(instance, owner)
 
     def _get_response_bodies(self, direction="response") -> dict:
         responses = super()._get_response_bodies(direction)

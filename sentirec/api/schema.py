@@ -2,8 +2,8 @@
 component names that start with ``Sentirec``, whatever the host's ``REST_FRAMEWORK`` and
 ``SPECTACULAR_SETTINGS`` say.
 
-The host's own schema is left alone both ways: its generator skips sentirec's operations
-(``base.Schema.get_operation``) and this one reads nothing but sentirec's views.
+The host's own schema is left alone both ways: its generator does not see sentirec's views
+(``base.Schema``) and this one reads nothing but sentirec's views.
 """
 
 from __future__ import annotations
@@ -11,20 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
-from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 
-from sentirec.api.base import SentirecAPIMixin
+from sentirec.api.base import GENERATING_SENTIRECS_SCHEMA, SentirecAPIMixin
 
 PREFIX = "Sentirec"
 REF = "#/components/schemas/"
-
-
-class Registry(ComponentRegistry):
-    """The components of sentirec's schema; its type tells sentirec's views that this is
-    sentirec's generator asking."""
 
 
 class Endpoints(EndpointEnumerator):
@@ -40,9 +34,12 @@ class Endpoints(EndpointEnumerator):
 class Generator(SchemaGenerator):
     endpoint_inspector_cls = Endpoints
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.registry = Registry()
+    def get_schema(self, request=None, public=False) -> dict:
+        generating = GENERATING_SENTIRECS_SCHEMA.set(True)
+        try:
+            return super().get_schema(request, public)
+        finally:
+            GENERATING_SENTIRECS_SCHEMA.reset(generating)
 
 
 def _renamed(node: Any, names: dict[str, str]) -> Any:
