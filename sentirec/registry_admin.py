@@ -84,7 +84,7 @@ class SentimentModelAdmin(admin.ModelAdmin):
                     "has_error")  # fmt: skip
     list_filter = ("architecture", "is_active")
     search_fields = ("version",)
-    actions = ["activate_model", "compare_models"]
+    actions = ["compare_models"]
     readonly_fields = (
         "version",
         "architecture",
@@ -201,24 +201,15 @@ class SentimentModelAdmin(admin.ModelAdmin):
         """The "Activate" button on a model's page."""
         self._may_manage(request)
         model = get_object_or_404(SentimentModel, pk=object_id)
-        self._activate(request, model)
-        return HttpResponseRedirect(reverse("admin:sentirec_sentimentmodel_change",
-                                            args=[model.pk]))  # fmt: skip
-
-    def _activate(self, request: HttpRequest, model: SentimentModel) -> None:
         try:
             registry.activate(model)
         except registry.RegistryError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-            return
-        self.message_user(request, f"{model.version} is active; reviews are being rescored.")
-
-    @admin.action(description="Activate this model", permissions=["change"])
-    def activate_model(self, request: HttpRequest, queryset: QuerySet) -> None:
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one model to activate.", messages.ERROR)
-            return
-        self._activate(request, queryset.get())
+        else:
+            self.message_user(request, f"{model.version} is active; reviews are being "
+                              "rescored.")  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:sentirec_sentimentmodel_change",
+                                            args=[model.pk]))  # fmt: skip
 
     @admin.action(description="Compare selected models")
     def compare_models(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:

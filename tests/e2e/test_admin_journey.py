@@ -15,6 +15,9 @@ from django.db import connections
 
 from sentirec.models import (
     Follow,
+    Item,
+    PreferenceModel,
+    Rating,
     RetrainJob,
     RetrainStatus,
     Review,
@@ -24,6 +27,7 @@ from sentirec.models import (
 )
 from sentirec.recommend.feed import feed
 from sentirec.sentiment.bundle import default_bundle_path
+from sentirec.services.recommender import train_recommender
 from tests.conftest import toy_corpus
 from tests.e2e.conftest import DESKTOP
 from tests.workers.test_retrain import write_csv
@@ -83,6 +87,12 @@ def choose_action(page, action: str, rows: list[str]) -> None:
     page.get_by_role("button", name="Go").click()
 
 
+@pytest.mark.submits(
+    "admin:sentirec_sentimentmodel_retrain",
+    "admin:sentirec_sentimentmodel_activate",
+    "admin:sentirec_sentimentmodel_rollback",
+    "admin-action:sentirec.sentimentmodel.compare_models",
+)
 def test_registry_retrain_activate_roll_back_and_compare(page, admin_site):
     shipped = active()
     assert shipped.training_data["shipped"]
@@ -128,10 +138,9 @@ def test_registry_retrain_activate_roll_back_and_compare(page, admin_site):
     assert f"{shipped.accuracy:.4f}" in text and f"{candidate.accuracy:.4f}" in text
 
 
+@pytest.mark.submits("admin-action:sentirec.review.rescore_selected")
 def test_disagreement_filter_and_rescore(page, admin_site):
     alice, bob = get_user_model().objects.filter(username__in=["alice", "bob"]).order_by("pk")
-    from sentirec.models import Item
-
     phone, kettle = Item.objects.create(title="Phone"), Item.objects.create(title="Kettle")
     odd = Review.objects.create(user=alice, item=phone, text="Wonderful, I love it.", stars=5)
     fine = Review.objects.create(user=bob, item=kettle, text="Broken and awful.", stars=1)
@@ -153,6 +162,7 @@ def test_disagreement_filter_and_rescore(page, admin_site):
     assert fine.sentiment_model_version == "old-1"  # not selected: left alone
 
 
+@pytest.mark.submits("admin/sentirec/feed_preview.html#get")
 def test_feed_preview_from_a_users_page_and_by_username(page, admin_site):
     alice = get_user_model().objects.get(username="alice")
     page.goto(f"{admin_site}/admin/auth/user/{alice.pk}/change/")
@@ -168,3 +178,27 @@ def test_feed_preview_from_a_users_page_and_by_username(page, admin_site):
     page.get_by_label("Username or id").fill("demo")
     page.get_by_role("button", name="Preview").click()
     page.get_by_text("Nobody is called or numbered “demo”").wait_for()
+
+
+@pytest.mark.submits(
+    "admin-action:sentirec.preferencemodel.train_now",
+    "admin-action:sentirec.preferencemodel.activate_model",
+)
+def test_preference_models_train_and_activate(page, admin_site):
+    people = get_user_model().objects.filter(username__in=["alice", "bob", "root"])
+    items = [Item.objects.create(title=f"Film {k}") for k in range(4)]
+    for u, person in enumerate(people):
+        for i, item in enumerate(items):
+            Rating.objects.create(user=person, item=item, stars=1 + (u + i) % 5)
+    first = train_recommender()
+
+    page.goto(f"{admin_site}/admin/sentirec/preferencemodel/")
+    choose_action(page, "train_now", [first.version])
+    page.get_by_text("Training queued").wait_for()
+    newest = PreferenceModel.objects.exclude(pk=first.pk).get()  # trained in-process
+    assert newest.is_active and newest.training_data["opinions"] == 12
+
+    page.goto(f"{admin_site}/admin/sentirec/preferencemodel/")
+    choose_action(page, "activate_model", [first.version])
+    page.get_by_text(f"{first.version} is active").wait_for()
+    assert PreferenceModel.objects.get(is_active=True) == first

@@ -21,17 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [ROOT / "sentirec" / "templates", ROOT / "templates"]
 E2E = ROOT / "tests" / "e2e"
 
-AWAITING_BROWSER_TEST = {
-    "admin/sentirec/feed_preview.html#get",
-    "admin:sentirec_sentimentmodel_retrain",
-    "admin:sentirec_sentimentmodel_rollback",
-    "admin:sentirec_sentimentmodel_activate",
-    "admin-action:sentirec.sentimentmodel.activate_model",
-    "admin-action:sentirec.sentimentmodel.compare_models",
-    "admin-action:sentirec.preferencemodel.activate_model",
-    "admin-action:sentirec.preferencemodel.train_now",
-    "admin-action:sentirec.review.rescore_selected",
-}
+AWAITING_BROWSER_TEST: set[str] = set()
 
 _FORM = re.compile(r"<form\b(?:[^>{]|\{[^}]*\})*>", re.IGNORECASE)
 _URL = re.compile(r"""\{%\s*url\s+['"]([^'"]+)['"]""")
