@@ -65,7 +65,7 @@ def small_site(live_server, monkeypatch):
     "sentirec/includes/nav.html#post",
     "sentirec/login.html#post",
 )
-def test_a_new_user_presses_every_button(browser, small_site, sentiment_model):
+def test_a_new_user_presses_every_button(browser, small_site, sentiment_model, artifacts):
     site = small_site
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
@@ -92,6 +92,8 @@ def test_a_new_user_presses_every_button(browser, small_site, sentiment_model):
     page.wait_for_url(re.compile(r"/people/\?q=lovelace$"))
     assert Follow.objects.filter(follower=nora, followee__username="ada").exists()
     assert row.get_by_role("button", name=re.compile(r"^Unfollow")).is_visible()
+    page.goto(f"{site}/people/")
+    page.screenshot(path=str(artifacts / "people-desktop.png"), full_page=True)
 
     # The feed: Ada's films, numbered, with why; Grace suggested; follow her from there.
     page.goto(f"{site}/")
@@ -113,6 +115,7 @@ def test_a_new_user_presses_every_button(browser, small_site, sentiment_model):
     page.wait_for_url(re.compile(r"\?page=2$"))
     assert page.locator(".feed-card").first.locator(".rank").inner_text() == "#21"
     assert page.get_by_text("That is everything for now").is_visible()
+    page.screenshot(path=str(artifacts / "feed-page-2-desktop.png"), full_page=True)
     page.goto(f"{site}/?page=9")
     assert page.get_by_text("You have reached the end of your feed").is_visible()
 
@@ -121,6 +124,7 @@ def test_a_new_user_presses_every_button(browser, small_site, sentiment_model):
     page.locator(".feed-card__title a").first.click()
     rated_url = page.url
     page.get_by_text("Just rate it").click()
+    page.screenshot(path=str(artifacts / "rate-only-desktop.png"), full_page=True)
     page.locator("#id_rating-stars").select_option("4")
     page.get_by_role("button", name="Save stars").click()
     assert page.get_by_text("Your stars were saved.").is_visible()
