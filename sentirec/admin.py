@@ -41,20 +41,36 @@ SENTIMENT_FIELDS = (
 )
 
 
-# A swapped-in item model may have no admin with search_fields to autocomplete from;
-# fall back to a raw-id widget, which is just as fast on big tables.
-ITEM_AUTOCOMPLETE = () if Item._meta.swapped else ("item",)
-ITEM_RAW_ID = ("item",) if Item._meta.swapped else ()
 #: Searches find an item by its first text field: ``title`` on sentirec.Item, whatever a
 #: swapped-in item model has (it need not have a ``title``).
 ITEM_SEARCH = tuple(f"item__{name}" for name in catalog.search_fields(item_model())[:1])
 
 
 class FastChangeList(admin.ModelAdmin):
-    """Shared settings for big tables: no full count, a sensible page size."""
+    """Shared settings for big tables: no full count, a sensible page size, and foreign
+    keys to users and items (``lookup_fields``) picked by autocomplete where the target
+    model's admin can search, by raw id otherwise (a host's user or item model may have no
+    admin, or one without ``search_fields``; Django refuses autocomplete to those)."""
 
     show_full_result_count = False
     list_per_page = 50
+    lookup_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.raw_id_fields = cls.lookup_fields  # autocomplete, below, wins where it can
+
+    def get_autocomplete_fields(self, request) -> tuple[str, ...]:
+        return tuple(
+            name
+            for name in self.lookup_fields
+            if _searchable(self.model._meta.get_field(name).related_model, self.admin_site)
+        )
+
+
+def _searchable(model, site: admin.AdminSite) -> bool:
+    model_admin = site.get_model_admin(model) if site.is_registered(model) else None
+    return bool(model_admin and model_admin.search_fields)
 
 
 class StarsDisagreeFilter(admin.SimpleListFilter):
@@ -90,8 +106,7 @@ class RatingAdmin(FastChangeList):
     list_display = ("user", "item", "stars", "updated")
     list_filter = ("stars",)
     search_fields = (username_field("user"), *ITEM_SEARCH)
-    autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
-    raw_id_fields = ITEM_RAW_ID
+    lookup_fields = ("user", "item")
     list_select_related = ("user", "item")
 
 
@@ -116,8 +131,7 @@ class ReviewAdmin(FastChangeList):
         StarsDisagreeFilter,
     )
     search_fields = ("text", "title", username_field("user"), *ITEM_SEARCH)
-    autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
-    raw_id_fields = ITEM_RAW_ID
+    lookup_fields = ("user", "item")
     list_select_related = ("user", "item")
     readonly_fields = (*SENTIMENT_FIELDS, "created", "updated")
     fieldsets = (
@@ -151,7 +165,7 @@ class ReviewAdmin(FastChangeList):
 class FollowAdmin(FastChangeList):
     list_display = ("follower", "followee", "created")
     search_fields = (username_field("follower"), username_field("followee"))
-    autocomplete_fields = ("follower", "followee")
+    lookup_fields = ("follower", "followee")
     list_select_related = ("follower", "followee")
 
 
@@ -160,8 +174,7 @@ class InteractionAdmin(FastChangeList):
     list_display = ("user", "kind", "item", "weight", "created")
     list_filter = ("kind",)
     search_fields = (username_field("user"), *ITEM_SEARCH)
-    autocomplete_fields = ("user", *ITEM_AUTOCOMPLETE)
-    raw_id_fields = ITEM_RAW_ID
+    lookup_fields = ("user", "item")
     list_select_related = ("user", "item")
 
 

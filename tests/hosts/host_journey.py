@@ -8,7 +8,9 @@ for the test to assert, and fails loudly (a traceback) on anything unexpected.
 
 Environment: ``JOURNEY_PREFIX`` (where the host mounted sentirec, e.g. ``/community/``),
 ``JOURNEY_ITEMS`` (a dotted callable that creates two items and returns them),
-``JOURNEY_WAIT`` (seconds to wait for a worker to score; 0 when tasks run in-process).
+``JOURNEY_WAIT`` (seconds to wait for a worker to score; 0 when tasks run in-process),
+``JOURNEY_EXTRA`` (optional: a dotted callable for the host's own steps, given the clients,
+the users and the items, returning more facts).
 """
 
 from __future__ import annotations
@@ -122,6 +124,17 @@ def journey() -> dict:
     )
     assert predicted.status_code in (200, 202), predicted.content[:500]
     job = predicted.json()
+
+    extra = os.environ.get("JOURNEY_EXTRA")
+    if extra:
+        module, name = extra.rsplit(".", 1)
+        steps = getattr(import_module(module), name)
+        facts |= steps(
+            clients=(ann, bob),
+            users=(ann_user, User.objects.get(**{field: bob_login})),
+            items=(loved, other),
+            prefix=prefix,
+        )
 
     def done():
         answer = bob.get(job["url"]).json()
