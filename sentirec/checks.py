@@ -425,7 +425,8 @@ def check_celery(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 @checks.register(checks.Tags.security, checks.Tags.caches)
 def check_throttle_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Rate limits and login lockouts counted per process are no limit at all: with N
-    processes a client gets N times the rate. Refused when DEBUG is off."""
+    processes a client gets N times the rate. A warning when DEBUG is off, not an error:
+    Django's default cache is per-process, and a site served by one process is sound."""
     from sentirec.conf import settings
 
     alias = settings.THROTTLE_CACHE
@@ -443,13 +444,13 @@ def check_throttle_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage
     if django_settings.DEBUG or backend not in PER_PROCESS_CACHES:
         return []
     return [
-        checks.Error(
+        checks.Warning(
             f"Rate limits and login lockouts are counted in CACHES[{alias!r}] "
             f"({backend.rsplit('.', 1)[-1]}), which each web process keeps to itself: every "
-            "process would allow the full rate.",
+            "process would allow the full rate (fine for a site served by one process).",
             hint="Point it (or SENTIREC['THROTTLE_CACHE']) at a cache all web processes share, "
             'e.g. django-redis ("django_redis.cache.RedisCache") or Django\'s RedisCache.',
-            id="sentirec.E031",
+            id="sentirec.W031",
         )
     ]
 

@@ -4,8 +4,8 @@ address and per username for the host's login views.
 
 The counts live in the cache ``SENTIREC["THROTTLE_CACHE"]`` names (``"default"``): it must
 be shared by every web process (Redis, Memcached, the database cache), or each process
-counts alone and N processes allow N times the rate; the system checks refuse a
-per-process cache with DEBUG off (``sentirec.E031``). The algorithm is DRF's
+counts alone and N processes allow N times the rate; the system checks warn of a
+per-process cache with DEBUG off (``sentirec.W031``). The algorithm is DRF's
 ``SimpleRateThrottle`` (a sliding window of timestamps), used by pages too.
 
 The client address is ``REMOTE_ADDR``, or behind ``SENTIREC["TRUSTED_PROXY_COUNT"]``

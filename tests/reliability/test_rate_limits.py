@@ -6,6 +6,7 @@ counts that refuse to live in a per-process cache in production."""
 from __future__ import annotations
 
 import pytest
+from django.core import checks
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -136,13 +137,17 @@ def test_without_a_proxy_setting_forwarded_headers_are_ignored(user, settings):
         "django.core.cache.backends.dummy.DummyCache",
     ],
 )
-def test_production_refuses_counts_kept_per_process(settings, backend):
+def test_production_warns_of_counts_kept_per_process(settings, backend):
+    from sentirec.checks import check_throttle_cache
+
     settings.DEBUG = False
     settings.CACHES = {"default": {"BACKEND": backend}}
-    with pytest.raises(SystemCheckError, match=r"sentirec\.E031"):
-        call_command("check")
+    warnings = check_throttle_cache()
+    # A warning, not an error: Django's default cache is per-process and a host served by
+    # one process (tests/hosts/bookstore) must still pass check --deploy.
+    assert [(w.id, w.level) for w in warnings] == [("sentirec.W031", checks.WARNING)]
     settings.DEBUG = True  # the demo: one process
-    call_command("check")
+    assert check_throttle_cache() == []
 
 
 def test_a_throttle_cache_that_is_not_configured_is_named(settings):
