@@ -52,14 +52,18 @@ def main() -> None:
     # People with several reviews make a social graph worth showing, and items with
     # several reviews make item pages worth opening; fill up with a seeded sample.
     core = [r for r in reviews if per_reviewer[r.reviewer] > 1 or per_item[r.item_id] > 1]
-    rest = [r for r in reviews if r not in core]
+    in_core = set(core)
+    rest = [r for r in reviews if r not in in_core]
     random.Random(SEED).shuffle(rest)
     chosen = core + rest[: max(0, TARGET - len(core))]
     chosen.sort(key=lambda r: (r.domain, r.item_id, r.reviewer))
     named = people(r.reviewer for r in chosen)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    # mtime=0: the same input gives the same bytes.
-    with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as raw:
+    # No name and mtime=0 in the gzip header: the same input gives the same bytes.
+    with (
+        args.out.open("wb") as file,
+        gzip.GzipFile("", "wb", compresslevel=9, fileobj=file, mtime=0) as raw,
+    ):
         for r in chosen:
             item, person = product(r.product_name, r.domain), named[r.reviewer]
             record = {

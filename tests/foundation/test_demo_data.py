@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from sentirec.services.demo import DEMO_DOMAINS, demo_followees, read_demo
+from sentirec.services.demo import DEMO_DOMAINS, DEMO_FILE, demo_followees, read_demo
 from sentirec.services.public_names import display_name, people, product
+from tests.processes import run_python
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +67,10 @@ def test_the_demo_login_follows_focused_film_and_book_reviewers():
     rows = [(1, 10, "dvd"), (1, 11, "dvd"), (2, 12, "dvd"), (2, 13, "kitchen"), (3, 14, "books")]
     assert demo_followees(rows) == {1, 3}
     assert set(DEMO_DOMAINS) == {"books", "dvd"}
+
+
+def test_the_shipped_file_is_what_the_script_builds(shared_data, tmp_path):
+    out = tmp_path / "demo.jsonl.gz"
+    folder = shared_data / "multi-domain-sentiment"
+    run_python("scripts/build_demo_data.py", str(folder), "--out", str(out))
+    assert out.read_bytes() == DEMO_FILE.read_bytes()
