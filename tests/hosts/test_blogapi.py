@@ -76,6 +76,7 @@ def test_visitors_read_items_without_the_blogs_login_or_private_fields(journey):
     for row in body["results"]:
         assert set(row) == {"id", "title", "author", "stats"}  # ITEM_FIELDS: author only
     assert journey["anonymous hello"]["title"] == "Hello, world"
+    assert journey["api root"] == 200
     assert journey["anonymous draft"] == 404  # the blog's rule: visitors see published posts
     assert set(journey["signed-in draft"]) == {"id", "title", "author", "stats"}
     text = json.dumps(journey)
@@ -85,6 +86,7 @@ def test_visitors_read_items_without_the_blogs_login_or_private_fields(journey):
 def test_token_login_review_rate_follow_and_feed(journey):
     status, error = journey["wrong password"]
     assert status == 401 and error["detail"] == "Unable to log in with provided credentials."
+    assert journey["blog's token"] == 200  # the blog's own tokens sign in to sentirec too
     status, review = journey["review"]
     assert status == 201 and review["item"] == "hello", review
     assert journey["review status"]["sentiment"]["status"] in ("scored", "pending")

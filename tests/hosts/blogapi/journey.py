@@ -21,6 +21,7 @@ def journey() -> dict:
     facts["anonymous items"] = [items.status_code, items.json()]
     facts["anonymous draft"] = anonymous.get("/api/items/draft/").status_code
     facts["anonymous hello"] = anonymous.get("/api/items/hello/").json()
+    facts["api root"] = anonymous.get("/api/").status_code
     wrong = anonymous.post("/api/auth/token/", {"username": "editor", "password": "x"})
     facts["wrong password"] = [wrong.status_code, wrong.json()]
 
@@ -31,6 +32,10 @@ def journey() -> dict:
         clients[name] = APIClient()
         clients[name].credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
     editor, reader = clients["editor"], clients["reader"]
+    blogs = anonymous.post("/api/v1/token/", {"username": "editor", "password": PASSWORD})
+    with_blogs_token = APIClient()
+    with_blogs_token.credentials(HTTP_AUTHORIZATION=f"Token {blogs.json()['token']}")
+    facts["blog's token"] = with_blogs_token.get("/api/items/draft/").status_code
     facts["signed-in draft"] = editor.get("/api/items/draft/").json()
     review = editor.post(
         "/api/reviews/",
