@@ -43,7 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "MODEL_DIRECTORY": "sentirec/models",
     "RETRAIN_BASE_DATA": [],
     "RETRAIN_ARCH": "cnn",
-    "RETRAIN_OPTIONS": {},
+    # The shipped recipe's CNN settings: four epochs at 1e-3 (a few minutes on the demo).
+    "RETRAIN_OPTIONS": {"lr": 0.001, "epochs": 4, "patience": 2, "min_freq": 2},
     "RETRAIN_VALIDATION_DATA": [],
     "RETRAIN_INTERVAL_HOURS": 24,
     "PROMOTION_MIN_ACCURACY_GAIN": 0.0,
