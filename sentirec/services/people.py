@@ -1,10 +1,10 @@
 """People as the pages show them: a display name beside the username, and the directory.
 
-A display name comes from the host's user model through Django's own promise, not from
+A display name comes from the host's user model through what Django promises, not from
 a field sentirec adds: ``get_full_name()`` when the model has it (Django's ``User`` and
-anything built on ``AbstractUser``: first and last name), else the username. The demo
-fills first and last names; a host with its own profile names only needs a user model
-whose ``get_full_name`` returns them.
+anything built on ``AbstractUser``: first and last name), else ``str(user)`` (the username
+unless the host's ``__str__`` says more), else the username. The demo fills first and
+last names; a host with its own name field only needs ``get_full_name`` or ``__str__``.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ def _name_fields() -> list[str]:
 
 
 def display_name(user: AbstractBaseUser) -> str:
-    """The name to show for ``user``: their full name when they have one, else the username."""
+    """The name to show for ``user``: their full name when the model has one, else what the
+    model says it is (``str``: ``AbstractBaseUser`` makes that the username unless the host
+    overrides it), else the username."""
     full = getattr(user, "get_full_name", None)
-    name = full().strip() if callable(full) else ""
-    return name or user.get_username()
+    name = str(full() or "").strip() if callable(full) else ""
+    return name or str(user).strip() or user.get_username()
 
 
 def display_names(user_ids: Iterable[int]) -> dict[int, str]:

@@ -66,3 +66,18 @@ def test_following_from_the_directory_comes_back_to_it(client, user, other_user)
     response = client.post(reverse("sentirec:follow", args=["bob"]), {"next": back})
     assert response.status_code == 302 and response.url == back
     assert Follow.objects.filter(follower=user, followee=other_user).exists()
+
+
+def test_display_names_come_from_what_the_user_model_offers(make_user):
+    from sentirec.services.people import display_name
+
+    class Reader:
+        def __str__(self) -> str:
+            return "Ruth R."
+
+        def get_username(self) -> str:
+            return "ruth@example.com"
+
+    assert display_name(make_user("ada", first_name="Ada", last_name="Lovelace")) == "Ada Lovelace"
+    assert display_name(make_user("plain")) == "plain"
+    assert display_name(Reader()) == "Ruth R."  # no get_full_name: the model's own str()
