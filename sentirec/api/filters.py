@@ -20,9 +20,14 @@ def username_field(relation: str) -> str:
 
 class ItemFilters(serializers.Serializer):
     q = serializers.CharField(
-        required=False, max_length=200, help_text="Words in the item's title or shown text fields."
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words in the item's title or shown text fields (empty: every item).",
     )
-    category = serializers.CharField(required=False, max_length=100)
+    category = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Empty: every category."
+    )
     order = serializers.ChoiceField(
         required=False, default="top", choices=list(ORDERING_LABELS.items())
     )
@@ -30,12 +35,14 @@ class ItemFilters(serializers.Serializer):
 
 class OpinionFilters(serializers.Serializer):
     item = VisibleItemField(required=False, help_text="An item's id.")
-    author = serializers.CharField(required=False, max_length=150, help_text="A username.")
+    author = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="A username (empty: anyone)."
+    )
 
     def apply(self, rows: QuerySet, params: dict) -> QuerySet:
         if "item" in params:
             rows = rows.filter(item=params["item"])
-        if "author" in params:
+        if params.get("author"):
             rows = rows.filter(**{username_field("user"): params["author"]})
         return rows
 
@@ -61,11 +68,15 @@ class ReviewFilters(OpinionFilters):
 
 
 class FollowFilters(serializers.Serializer):
-    follower = serializers.CharField(required=False, max_length=150, help_text="A username.")
-    followee = serializers.CharField(required=False, max_length=150, help_text="A username.")
+    follower = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="A username (empty: anyone)."
+    )
+    followee = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="A username (empty: anyone)."
+    )
 
     def apply(self, rows: QuerySet, params: dict) -> QuerySet:
         for role in ("follower", "followee"):
-            if role in params:
+            if params.get(role):
                 rows = rows.filter(**{username_field(role): params[role]})
         return rows

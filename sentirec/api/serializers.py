@@ -8,6 +8,7 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.signals import setting_changed
+from django.db import models
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 from rest_framework.validators import UniqueTogetherValidator
@@ -96,14 +97,35 @@ class SentimentSerializer(serializers.Serializer):
     scored_at = serializers.DateTimeField(source="sentiment_scored_at", allow_null=True)
 
 
-class ItemFixedAfterCreation:
-    """An opinion belongs to one item: ``item`` is writable on create, read-only after."""
+class AsciiDecimalField(serializers.DecimalField):
+    """DRF's decimal, written in ASCII: Python reads any Unicode digit, so a full-width
+    "４" was taken as 4 stars, which the schema's number never promised."""
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["item"].read_only = True
-        return fields
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ItemFixedAfterCreation:
+    """Reviews and ratings: stars in ASCII; an opinion belongs to one item, so ``item`` is
+    required when it is written and when it is replaced (PUT), as the schema says, and
+    naming another item on an update is a 400, never silently ignored."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: AsciiDecimalField,
+    }
+
+    def validate_item(self, item):
+        current = self.instance
+        if current is not None and not isinstance(current, list | tuple) and item != current.item:
+            raise serializers.ValidationError(
+                "An opinion's item cannot be changed; delete it and write a new one for the "
+                "other item.",
+                code="item_fixed",
+            )
+        return item
 
 
 class ReviewSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):

@@ -88,12 +88,27 @@ def test_only_the_owner_changes_a_rating(as_role, review, role, status):
 def test_a_review_or_rating_cannot_move_to_another_item(as_role, review, make_item):
     other_item = make_item("Other")
     client = as_role("owner")
-    client.patch(f"/api/reviews/{review.pk}/", {"item": other_item.pk}, format="json")
     rating = Rating.objects.get(user=review.user, item=review.item)
-    client.patch(f"/api/ratings/{rating.pk}/", {"item": other_item.pk}, format="json")
+    for url in (f"/api/reviews/{review.pk}/", f"/api/ratings/{rating.pk}/"):
+        moved = client.patch(url, {"item": other_item.pk}, format="json")
+        assert moved.status_code == 400  # said, not silently ignored
+        assert "cannot be changed" in moved.json()["errors"]["item"][0]
+        same = client.patch(url, {"item": review.item.pk}, format="json")
+        assert same.status_code == 200
     review.refresh_from_db()
     rating.refresh_from_db()
     assert review.item_id == rating.item_id == review.item.pk != other_item.pk
+
+
+def test_a_put_must_name_the_item_as_the_schema_says(as_role, review):
+    client = as_role("owner")
+    url = f"/api/reviews/{review.pk}/"
+    missing = client.put(url, {"text": "Replaced.", "stars": "3"}, format="json")
+    assert missing.status_code == 400 and "item" in missing.json()["errors"]
+    full = client.put(
+        url, {"item": review.item.pk, "text": "Replaced.", "stars": "3"}, format="json"
+    )
+    assert full.status_code == 200 and full.json()["text"] == "Replaced."
 
 
 def test_the_author_is_the_signed_in_user_whatever_the_body_says(as_role, make_item, user):
@@ -191,3 +206,12 @@ def test_writes_are_rate_limited_but_reads_are_not(as_role, make_item, settings)
     ]
     assert codes == [201, 201, 429]
     assert all(client.get("/api/ratings/").status_code == 200 for _ in range(5))
+
+
+@pytest.mark.parametrize("written", ["\uff14", "\u0664", "\uff14.5", "\U0001d7d2"])
+def test_stars_are_ascii_numbers(as_role, make_item, written):
+    """A full-width "４" (or an Arabic-Indic four) was read as 4 stars."""
+    response = as_role("owner").post(
+        "/api/ratings/", {"item": make_item().pk, "stars": written}, format="json"
+    )
+    assert response.status_code == 400 and "stars" in response.json()["errors"]

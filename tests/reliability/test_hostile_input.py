@@ -144,15 +144,21 @@ def test_odd_page_numbers(client, api, item, page):
         assert client.get(f"{path}?page={page}").status_code == 200, path
 
 
-@pytest.mark.parametrize("size", ["-5", "0", HUGE, "abc", "%00", "101"])
-def test_odd_page_sizes_mean_the_default_or_the_cap(api, make_item, size):
+@pytest.mark.parametrize(
+    "size", ["-5", "0", HUGE, "abc", "%00", "101", "null", "%EF%BC%94", "", "1.5"]
+)
+def test_odd_page_sizes_are_refused_or_capped(api, make_item, size):
+    """As the schema says: a whole number from 1 up, capped at 100; anything else a 400."""
     for k in range(25):
         make_item(f"Item {k}")
     listed = api.get(f"/api/items/?page_size={size}")
-    assert listed.status_code == 200
-    assert len(listed.json()["results"]) == (25 if size in ("101", HUGE) else 20)
-    feed = api.get(f"/api/feed/?page_size={size}")
-    assert feed.status_code == 400 and "page_size" in feed.json()["errors"]
+    if size in ("101", HUGE):
+        assert listed.status_code == 200 and len(listed.json()["results"]) == 25
+    else:
+        assert listed.status_code == 400 and "page_size" in listed.json()["errors"]
+    if size in ("-5", "0", HUGE, "abc", "%00", "101"):
+        feed = api.get(f"/api/feed/?page_size={size}")
+        assert feed.status_code == 400 and "page_size" in feed.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -220,3 +226,13 @@ def test_review_status_polling_refuses_odd_ids(client):
 
 def test_a_forged_host_header_is_a_400():
     assert Client(HTTP_HOST="evil.example").get("/").status_code == 400
+
+
+def test_empty_filters_mean_no_filter_as_the_schema_says(api, client, make_item):
+    make_item("Kettle")
+    make_item("Phone")
+    parameters = client.get("/api/schema/?format=json").json()["paths"]["/api/items/"]["get"]
+    q = next(p for p in parameters["parameters"] if p["name"] == "q")
+    assert "minLength" not in q["schema"]  # the schema allows q= ...
+    assert api.get("/api/items/?q=&category=").json()["count"] == 2  # ... and so does the API
+    assert api.get("/api/reviews/?author=").status_code == 200
