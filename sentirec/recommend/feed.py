@@ -211,14 +211,18 @@ def build_page(
             if first
             else []
         ),
-        quiet=_quiet(viewer_id, follows) if first and follows else [],
+        quiet=_quiet(viewer_id, follows, rows.opinions) if first and follows else [],
     )
 
 
-def _quiet(viewer_id: int, follows: Sequence[Followee]) -> list[QuietFollowee]:
+def _quiet(
+    viewer_id: int, follows: Sequence[Followee], read: Sequence[Opinion]
+) -> list[QuietFollowee]:
     """The followees with no opinion the viewer has not seen, so the page can say why
-    they are missing from it (one query)."""
-    names = {f.user_id: f.username for f in follows}
+    they are missing from it. Those whose opinions the page already read have news; only
+    the others are looked up (one query, none when every followee spoke)."""
+    spoke = {o.user_id for o in read}
+    names = {f.user_id: f.username for f in follows if f.user_id not in spoke}
     silent = candidates.without_news(viewer_id, list(names))
     return [
         QuietFollowee(uid, names[uid], "seen_all" if has_any else "nothing_yet")

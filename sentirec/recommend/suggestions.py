@@ -82,7 +82,8 @@ def suggest(viewer_id: int | None, top_item_ids: Sequence[int], limit: int) -> l
         return []
     pool = _friends_of_friends(viewer_id) if viewer_id is not None else {}
     if len(pool) < POOL:  # a few friends of friends, topped up so the list stays useful
-        pool = _raters(viewer_id, top_item_ids) | pool
+        raters = [(pk, v) for pk, v in _raters(viewer_id, top_item_ids).items() if pk not in pool]
+        pool |= dict(raters[: POOL - len(pool)])
     if not pool:
         return []
     ids = list(pool)
