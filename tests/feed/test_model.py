@@ -118,7 +118,7 @@ def test_the_beat_schedule_retrains_on_the_gpu_queue(settings):
     from sentirec.schedule import add_periodic_tasks
 
     settings.SENTIREC = {"RECOMMENDER_INTERVAL_HOURS": 6}
-    app = Celery("schedule-test")
+    app = Celery("schedule-test", set_as_current=False)  # leaves the site's app current
     add_periodic_tasks(app)
     app.finalize()
 

@@ -96,8 +96,11 @@ def test_no_broker_configured_anywhere(current, settings):
     assert "CELERY_BROKER_URL" in found[0].hint and "CELERY_TASK_ALWAYS_EAGER" in found[0].hint
 
 
-def test_the_demo_host_is_clean():
+def test_the_demo_host_is_clean(current):
     """socialsite imports its app in ``__init__`` and reads the CELERY_* settings."""
+    from socialsite.celery import app
+
+    current(app)
     assert check_celery() == []
 
 
