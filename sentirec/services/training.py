@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from sentirec import engine
@@ -171,8 +171,19 @@ def retrain(
 
 
 def _stage(job: RetrainJob | None, stage: str, **fields) -> None:
-    if job is not None:
-        RetrainJob.objects.filter(pk=job.pk).update(stage=stage, **fields)
+    """Report progress on the job; never the reason a retrain fails. A connection the
+    database dropped while the model trained (a restart) is reopened once."""
+    if job is None:
+        return
+    for attempt in (1, 2):
+        try:
+            RetrainJob.objects.filter(pk=job.pk).update(stage=stage, **fields)
+            return
+        except DatabaseError as exc:
+            if attempt == 2 or connection.in_atomic_block:
+                logger.warning("Retrain job %s: progress not recorded: %s", job.pk, exc)
+                return
+            connection.close()  # the next query connects afresh
 
 
 def _retrain(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from sentirec import engine, tasks
-from sentirec.models import Review, SentimentModel
+from sentirec.models import RetrainJob, RetrainStatus, Review, SentimentModel
 from sentirec.queueing import enqueue
 from sentirec.sentiment.bundle import load_bundle
 from sentirec.sentiment.training import TrainConfig, train
@@ -115,6 +115,8 @@ def test_database_connections_cut_during_a_retrain(
     trained = SentimentModel.objects.exclude(training_data__has_key="shipped")
     candidate = trained.exclude(pk=toy_model.pk).get()
     assert candidate.created > cut_at, "the kill must land before the candidate is stored"
+    job = RetrainJob.objects.get()  # its progress reports reconnected too
+    assert (job.status, job.model, job.epoch) == (RetrainStatus.SUCCEEDED, candidate, 15)
     assert candidate.metrics["training_seconds"] > 0
     with candidate.file.open("rb") as handle:
         assert load_bundle(handle).version == candidate.version
