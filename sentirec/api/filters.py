@@ -29,8 +29,15 @@ class ItemFilters(serializers.Serializer):
         required=False, allow_blank=True, max_length=100, help_text="Empty: every category."
     )
     order = serializers.ChoiceField(
-        required=False, default="top", choices=list(ORDERING_LABELS.items())
+        required=False,
+        allow_blank=True,
+        default="top",
+        choices=list(ORDERING_LABELS.items()),
+        help_text="Empty: top.",
     )
+
+    def validate_order(self, value: str) -> str:
+        return value or "top"
 
 
 class OpinionFilters(serializers.Serializer):
@@ -50,8 +57,10 @@ class OpinionFilters(serializers.Serializer):
 class ReviewFilters(OpinionFilters):
     label = serializers.ChoiceField(
         required=False,
+        allow_blank=True,
         choices=LABEL_CHOICES,
-        help_text="A sentiment label (a moderator's correction wins), or pending / failed.",
+        help_text="A sentiment label (a moderator's correction wins), or pending / failed "
+        "(empty: any).",
     )
 
     def apply(self, rows: QuerySet, params: dict) -> QuerySet:

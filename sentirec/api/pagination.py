@@ -1,6 +1,6 @@
 """Page-number pagination with a client-chosen, capped page size."""
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -30,6 +30,12 @@ class Pagination(PageNumberPagination):
                 }
             )
         return min(int(raw), self.max_page_size)
+
+    def get_page_number(self, request, paginator) -> str | int:
+        """An empty ``?page=`` is malformed (a 404, like ``?page=abc``), not page 1."""
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound(self.invalid_page_message.format(page_number="", message=""))
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from sentirec.api.base import SentirecAPIMixin, extend_schema
+from sentirec.api.base import JSONParser, SentirecAPIMixin, extend_schema
 from sentirec.api.serializers import PredictJobSerializer, PredictSerializer
 from sentirec.api.throttles import PredictThrottle
 from sentirec.models import PredictionJob
@@ -49,6 +49,9 @@ def job_response(request: Request, job: PredictionJob) -> Response:
 
 
 class PredictView(SentirecAPIMixin, APIView):
+    #: A list of texts is JSON; a form body cannot say where one text's list ends.
+    parser_classes = (JSONParser,)
+
     permission_classes = [IsAuthenticated]
     extra_throttle_classes = (PredictThrottle,)
 

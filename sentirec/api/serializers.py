@@ -361,9 +361,18 @@ class FeedQuerySerializer(serializers.Serializer):
 MAX_PREDICT_TEXTS = 16
 
 
+class TextField(serializers.CharField):
+    """A JSON string, not a number DRF would turn into one (``[0]`` is not a text)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PredictSerializer(serializers.Serializer):
     texts = serializers.ListField(
-        child=serializers.CharField(trim_whitespace=False),
+        child=TextField(trim_whitespace=False),
         min_length=1,
         max_length=MAX_PREDICT_TEXTS,
         help_text=f"1 to {MAX_PREDICT_TEXTS} texts, each within PREDICT_MAX_CHARS.",
