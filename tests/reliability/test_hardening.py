@@ -118,6 +118,12 @@ def production(settings, monkeypatch):
     }
     for name, value in changed.items():
         setattr(settings, name, value)
+    # No collectstatic ran for these in-process requests: static URLs unhashed (the
+    # served, hashed files are test_production_settings_serve_the_static_files...).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
     return changed
 
 
