@@ -5,6 +5,10 @@ Which model is active is kept in the cache (a marker that expires after
 without SQL; the factors are read from the model storage once per process and kept
 until another version is activated. Serving only multiplies stored factors with
 ``SocialMF.predict``/``recommend``: training happens in ``services.recommender``.
+
+The model knows users and items by dense indices; the file stores, aligned with them,
+the primary keys they stand for (as text, read back by the key fields), so the feed
+asks and is answered in the host's own keys, whatever their type.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
+from django.db.models import Field
 
-from sentirec.models import PreferenceModel, model_storage
+from sentirec.models import PreferenceModel, Rating, model_storage
 from sentirec.recommend.scoring import stars_to_unit
 from sentirec.recommend.social_mf import SocialMF
 
@@ -35,51 +41,90 @@ NONE = ""
 RETRY_FAILED_AFTER = 300.0
 
 
-def to_bytes(model: SocialMF) -> bytes:
-    """A ``.npz`` of the model's state: arrays as arrays, the rest as one JSON string."""
+def to_bytes(model: SocialMF, user_keys: Sequence, item_keys: Sequence) -> bytes:
+    """A ``.npz`` of the model's state (arrays as arrays, the rest as one JSON string)
+    and the primary keys of its users and items (``user_keys[u]`` for index ``u``)."""
     state = model.to_state()
     meta = {key: state.pop(key) for key in ("config", "rating_range", "global_mean")}
+    keys = {
+        "user_keys": np.array([str(k) for k in user_keys], dtype=str)[model.user_ids],
+        "item_keys": np.array([str(k) for k in item_keys], dtype=str)[model.item_ids],
+    }
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **state)
+    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **keys, **state)
     return buffer.getvalue()
 
 
-def from_bytes(data: bytes) -> SocialMF:
+@dataclass(frozen=True)
+class Stored:
+    """A stored model and the primary keys of its users and items, aligned with
+    ``model.user_ids`` and ``model.item_ids``."""
+
+    model: SocialMF
+    user_keys: list
+    item_keys: list
+
+
+def from_bytes(data: bytes) -> Stored:
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
         state = {name: arrays[name] for name in arrays.files if name != "meta"}
         state.update(json.loads(str(arrays["meta"][()])))
-    return SocialMF.from_state(state)
+    # Files written before the keys were stored know users and items by integer key.
+    user_keys = state.pop("user_keys", state["user_ids"])
+    item_keys = state.pop("item_keys", state["item_ids"])
+    return Stored(
+        SocialMF.from_state(state),
+        [_key_field("user").to_python(k) for k in user_keys.tolist()],
+        [_key_field("item").to_python(k) for k in item_keys.tolist()],
+    )
+
+
+def _key_field(name: str) -> Field:
+    """The field a rating's ``user`` or ``item`` points at (the primary key by default)."""
+    return Rating._meta.get_field(name).target_field
 
 
 #: Items the model may propose per request: the best for anyone (global mean plus item
 #: bias), re-ranked for the viewer. Bounds serving cost whatever the catalogue's size.
 SHORTLIST = 2000
-#: A user id no model knows: ``SocialMF.scores`` gives it the item biases alone.
+#: An index no model knows (they count from 0): ``SocialMF.scores`` gives such a user
+#: the item biases alone, ``SocialMF.predict`` such an item its fallback.
 ANYONE = -1
 
 
 def shortlist(model: SocialMF, size: int = SHORTLIST) -> np.ndarray:
-    """Ids of the ``size`` items the model rates highest for anyone, best first."""
+    """Indices of the ``size`` items the model rates highest for anyone, best first."""
     overall = model.scores(np.array([ANYONE]))[0]
     size = min(size, overall.size)
     best = np.argpartition(-overall, size - 1)[:size] if size else np.zeros(0, np.int64)
     return model.item_ids[best[np.argsort(-overall[best], kind="stable")]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Served:
-    """A loaded model, its registry version and its shortlist of items to propose."""
+    """A loaded model, its registry version and its shortlist of items to propose;
+    asked and answering in primary keys."""
 
     version: str
-    model: SocialMF
-    candidates: np.ndarray
+    stored: Stored
+    candidates: np.ndarray = field(init=False)
+    users: dict = field(init=False)
+    items: dict = field(init=False)
 
-    def knows(self, user_id: int) -> bool:
+    def __post_init__(self) -> None:
+        model = self.stored.model
+        self.candidates = shortlist(model)
+        self.users = dict(zip(self.stored.user_keys, model.user_ids.tolist(), strict=True))
+        self.items = dict(zip(self.stored.item_keys, model.item_ids.tolist(), strict=True))
+
+    @property
+    def model(self) -> SocialMF:
+        return self.stored.model
+
+    def knows(self, user_id) -> bool:
         """Whether the user was in the training data (others get no ``model`` component
         until the next retrain)."""
-        ids = self.model.user_ids
-        position = np.searchsorted(ids, user_id)
-        return bool(position < ids.size and ids[position] == user_id)
+        return user_id in self.users
 
     def to_unit(self, predictions: np.ndarray) -> np.ndarray:
         """Predictions mapped to [-1, 1]: stars by the training range, ranking scores
@@ -88,17 +133,22 @@ class Served:
             return 2.0 * np.clip(predictions, 0.0, 1.0) - 1.0
         return np.atleast_1d(stars_to_unit(predictions, *self.model.rating_range))
 
-    def unit_scores(self, user_id: int, item_ids: list[int]) -> dict[int, float]:
+    def unit_scores(self, user_id, item_ids: list) -> dict:
+        """Each item's prediction for the user in [-1, 1] (an item the model never saw
+        gets the fallback of ``SocialMF.predict``)."""
         if not item_ids:
             return {}
-        predicted = self.model.predict(np.full(len(item_ids), user_id), np.asarray(item_ids))
+        items = np.array([self.items.get(i, ANYONE) for i in item_ids], dtype=np.int64)
+        users = np.full(len(item_ids), self.users.get(user_id, ANYONE))
+        predicted = self.model.predict(users, items)
         return dict(zip(item_ids, self.to_unit(predicted).tolist(), strict=True))
 
-    def top_items(self, user_id: int, k: int) -> list[int]:
+    def top_items(self, user_id, k: int) -> list:
         """The shortlist's ``k`` best items for the user (ties keep the shortlist order)."""
         ids = self.candidates
-        predicted = self.model.predict(np.full(ids.size, user_id), ids)
-        return ids[np.argsort(-predicted, kind="stable")[:k]].tolist()
+        predicted = self.model.predict(np.full(ids.size, self.users.get(user_id, ANYONE)), ids)
+        best = np.searchsorted(self.model.item_ids, ids[np.argsort(-predicted, kind="stable")[:k]])
+        return [self.stored.item_keys[i] for i in best.tolist()]
 
 
 def publish(model: PreferenceModel | None) -> str:
@@ -138,8 +188,7 @@ def active() -> Served | None:
             return None
         try:
             with model_storage().open(name, "rb") as handle:
-                model = from_bytes(handle.read())
-            _loaded = Served(version, model, shortlist(model))
+                _loaded = Served(version, from_bytes(handle.read()))
         except (OSError, ValueError, KeyError) as exc:
             _failed[version] = time.monotonic()
             logger.error("Preference model %s: cannot load %r: %s", version, name, exc)

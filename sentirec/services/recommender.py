@@ -5,12 +5,17 @@ the admin all call it. It reads every rating, scored review and follow once (a w
 job, never a request's), fits ``SocialMF`` on the opinion blend of stars and review
 sentiment with the follow graph as trust, stores the factors through the model storage
 and registers them as a ``PreferenceModel``, active by default.
+
+The host's primary keys (integers, UUIDs, strings) never reach numpy: users and items
+are numbered 0..n-1 here, and the stored model carries each number's key so serving
+translates back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -38,7 +43,8 @@ class RecommenderError(RuntimeError):
 @dataclass
 class TrainingData:
     """Aligned per-opinion arrays (NaN where a row has no stars or no scored review) and
-    the follow graph as (follower, followee) trust edges."""
+    the follow graph as (follower, followee) trust edges. Users and items are dense
+    indices: ``user_keys[u]`` and ``item_keys[i]`` are their primary keys."""
 
     users: np.ndarray
     items: np.ndarray
@@ -47,13 +53,16 @@ class TrainingData:
     confidence: np.ndarray
     trust: np.ndarray
     reviews: int
+    user_keys: list
+    item_keys: list
 
 
 def training_data() -> TrainingData:
     """Every opinion on the site: ratings, joined with their scored reviews, plus scored
-    reviews written without stars."""
+    reviews written without stars. Keys are numbered in sorted order, so integer keys
+    train exactly as they would by themselves."""
     nan = float("nan")
-    rows: dict[tuple[int, int], list[float]] = {}
+    rows: dict[tuple, list[float]] = {}
     ratings = Rating.objects.order_by().values_list("user_id", "item_id", "stars")
     for user, item, stars in ratings.iterator(chunk_size=CHUNK):
         rows[(user, item)] = [float(stars), nan, nan]
@@ -67,13 +76,32 @@ def training_data() -> TrainingData:
         row = rows.setdefault((user, item), [nan, nan, nan])
         row[1], row[2] = score, nan if confidence is None else confidence
         reviews += 1
-    pairs = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
-    values = np.array(list(rows.values()), dtype=float).reshape(-1, 3)
     follows = Follow.objects.order_by().values_list("follower_id", "followee_id")
-    trust = np.array(list(follows.iterator(chunk_size=CHUNK)), dtype=np.int64).reshape(-1, 2)
+    edges = list(follows.iterator(chunk_size=CHUNK))
+    user_keys = sorted({user for user, _ in rows}.union(*edges))
+    item_keys = sorted({item for _, item in rows})
+    pairs = _numbered(rows, user_keys, item_keys)
+    values = np.array(list(rows.values()), dtype=float).reshape(-1, 3)
+    trust = _numbered(edges, user_keys, user_keys)
     return TrainingData(
-        pairs[:, 0], pairs[:, 1], values[:, 0], values[:, 1], values[:, 2], trust, reviews
+        pairs[:, 0],
+        pairs[:, 1],
+        values[:, 0],
+        values[:, 1],
+        values[:, 2],
+        trust,
+        reviews,
+        user_keys=user_keys,
+        item_keys=item_keys,
     )
+
+
+def _numbered(pairs: Iterable[tuple], first_keys: list, second_keys: list) -> np.ndarray:
+    """(N, 2) dense indices of key pairs, by their positions in the sorted key lists."""
+    first = {key: n for n, key in enumerate(first_keys)}
+    second = {key: n for n, key in enumerate(second_keys)}
+    numbered = [(first[a], second[b]) for a, b in pairs]
+    return np.array(numbered, dtype=np.int64).reshape(-1, 2)
 
 
 def activate(model: PreferenceModel) -> None:
@@ -119,7 +147,7 @@ def _train(options: dict, make_active: bool, progress: bool) -> PreferenceModel:
     seconds = time.monotonic() - started
     rated = ~np.isnan(data.stars)
     fitted = model.predict(data.users[rated], data.items[rated])
-    payload = serving.to_bytes(model)
+    payload = serving.to_bytes(model, data.user_keys, data.item_keys)
     digest = hashlib.sha256(payload).hexdigest()[:8]
     version = f"socialmf-{timezone.now():%Y%m%d-%H%M%S}-{digest}"
     registered = PreferenceModel(

@@ -11,6 +11,7 @@ from sentirec import tasks
 from sentirec.models import PreferenceModel, Rating
 from sentirec.recommend import serving
 from sentirec.recommend.feed import blend_weights, feed
+from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
 from sentirec.services.importing import import_dataset
 from sentirec.services.recommender import (
     RecommenderError,
@@ -41,7 +42,7 @@ def test_training_data_blends_reviews_into_ratings(user, other_user, item, make_
     data = training_data()
 
     rows = {
-        (int(u), int(i)): (s, t)
+        (data.user_keys[u], data.item_keys[i]): (s, t)
         for u, i, s, t in zip(data.users, data.items, data.stars, data.sentiment, strict=True)
     }
     assert rows[(user.pk, item.pk)] == (4.0, 0.9)
@@ -98,10 +99,38 @@ def test_stored_factors_round_trip(filmtrust):
     with model.file.open("rb") as handle:
         loaded = serving.from_bytes(handle.read())
 
-    users, items = loaded.user_ids[:5], loaded.item_ids[:5]
-    assert loaded.config.factors == FAST["factors"]
+    users, items = loaded.model.user_ids[:5], loaded.model.item_ids[:5]
+    assert loaded.model.config.factors == FAST["factors"]
     assert serving.active() is None
-    assert np.all(np.isfinite(loaded.predict(users, items)))
+    assert np.all(np.isfinite(loaded.model.predict(users, items)))
+
+
+def test_the_model_sees_dense_indices_and_serves_primary_keys(filmtrust):
+    """Integer keys are numbered in their own order, so the factors are those a fit on
+    the keys themselves gives, and the feed's scores are unchanged by the numbering."""
+    model = train_recommender(options=FAST)
+    served = serving.active()
+    data = training_data()
+    direct = SocialMF(SocialMFConfig(**model.config)).fit(
+        np.array(data.user_keys)[data.users],
+        np.array(data.item_keys)[data.items],
+        data.stars,
+        trust=np.array(data.user_keys)[data.trust],
+        sentiment=data.sentiment,
+        confidence=data.confidence,
+    )
+
+    assert served.model.item_ids.tolist() == list(range(len(data.item_keys)))
+    rated = sorted(set(Rating.objects.values_list("item_id", flat=True)))
+    assert served.stored.item_keys == data.item_keys == rated
+    reader = data.user_keys[0]
+    items = [*data.item_keys[:50], max(data.item_keys) + 1]
+    expected = direct.predict(np.full(len(items), reader), np.array(items))
+    assert list(served.unit_scores(reader, items).values()) == pytest.approx(
+        served.to_unit(expected).tolist(), abs=1e-12
+    )
+    top = served.top_items(reader, 10)
+    assert set(top) <= set(data.item_keys) and len(top) == 10
 
 
 def test_the_task_trains_and_activates(settings, filmtrust):

@@ -4,7 +4,10 @@ what must stay private (the price)."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
+
+from tests.hosts.host_journey import wait_for
 
 #: The price of every book: it must never appear on sentirec's pages or API.
 PRICE = Decimal("47.93")
@@ -72,9 +75,41 @@ def steps(clients, users, items, prefix: str) -> dict:
     facts["host_home_marks_feed"] = 'aria-current="page"' in home
     facts["host_about"] = "About the bookstore" in bob.get("/about/").content.decode()
 
+    facts["preference_model"] = preference_model(bob, prefix, items)
+
     # Under the site-wide page cache, personal answers are never cacheable.
     facts["cache_control"] = {
         path: bob.get(path).headers.get("Cache-Control", "")
         for path in (f"{prefix}api/feed/", prefix, f"{prefix}items/{book.pk}/")
     }
     return facts
+
+
+def preference_model(client, prefix: str, items) -> dict:
+    """A retrain as the schedule and the admin ask for it (the Celery task on the GPU
+    queue) on books with UUID keys, then the feed through the API: which books carry the
+    learned model's component."""
+    from django.core.cache import cache
+
+    from sentirec import tasks
+    from sentirec.conf import settings
+    from sentirec.models import PreferenceModel
+    from sentirec.queueing import enqueue
+    from sentirec.recommend import serving
+
+    assert enqueue(tasks.train_recommender, queue=settings.GPU_QUEUE)
+    wait = float(os.environ.get("JOURNEY_WAIT", "0")) or 1
+    model = wait_for(
+        lambda: PreferenceModel.objects.filter(is_active=True).first(), wait, "a model"
+    )
+    # A worker published it in its own per-process cache; this process would wait up to
+    # ACTIVE_SECONDS to ask the registry again.
+    cache.delete(serving.ACTIVE_KEY)
+    answer = client.get(f"{prefix}api/feed/")
+    entries = answer.json()["entries"] if answer.status_code == 200 else []
+    return {
+        "feed_status": answer.status_code,
+        "items": model.training_data["items"],
+        "books": sorted(str(book.pk) for book in items),
+        "scored_books": sorted(e["item"]["id"] for e in entries if "model" in e["components"]),
+    }

@@ -96,6 +96,10 @@ def assert_journey(facts: dict) -> None:
     assert facts["profile_has_review"]
     assert "/community/api/items/{id}/" in facts["schema_paths"]
     assert facts["prediction_status"] == "done" and facts["prediction"] == ["negative"]
+    # The preference model trains on UUID book keys and the feed serves its scores.
+    learned = facts["preference_model"]
+    assert learned["feed_status"] == 200 and learned["items"] == 2
+    assert learned["scored_books"] == learned["books"]
     # The bookstore's own sign-in, and its own book page embedding sentirec.
     assert facts["signin"] == 302 and facts["visitor_login_link"]
     assert facts["book_page_without_permission"] == 403
