@@ -20,6 +20,8 @@ from socialsite.settings import *  # noqa: F403
 from socialsite.settings import MIDDLEWARE, STORAGES, env_bool, env_list
 
 DEBUG = False
+#: Served by several processes: a per-process throttle cache is an error (socialsite.E002).
+SOCIALSITE_PRODUCTION = True
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:

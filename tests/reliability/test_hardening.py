@@ -166,6 +166,19 @@ def test_check_deploy_is_clean_with_the_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_production_settings_refuse_a_per_process_throttle_cache():
+    """Under gunicorn with 2 workers, 9 wrong passwords got through a lockout of 5."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "socialsite.settings_production",
+        "SECRET_KEY": get_random_secret_key(),
+        "ALLOWED_HOSTS": "sentirec.example",
+        "DATABASE_URL": "",
+    }
+    refused = run_python("manage.py", "check", env=env, unset=["REDIS_CACHE_URL", "REDIS_URL"],
+                         succeeds=False)  # fmt: skip
+    assert "socialsite.E002" in refused.stderr and "REDIS_CACHE_URL" in refused.stderr
+
+
 def test_the_default_settings_refuse_to_serve_with_debug_off_and_the_demo_key():
     """The demo (DEBUG=1) runs on the public demo key; with DEBUG off the default settings
     fail their system checks (runserver, migrate) and the WSGI entry point (gunicorn)."""
