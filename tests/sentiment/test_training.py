@@ -177,7 +177,9 @@ def test_real_sst2_slice_with_glove_beats_chance(arch, shared_data):
         texts, labels = texts[:1500], labels[:1500]
         config = fast_config(arch, hparams={"train_layers": 1}, epochs=1, lr=1e-4, batch_size=16)
     result = train(texts, labels, config, progress=False)
-    assert result.metrics["val_accuracy"] >= 0.68, result.metrics
+    # 0.65: the group-aware split keeps every phrase of a validation sentence out of
+    # training, so this slice's validation is harder than the old leaky one (mlp: 0.669).
+    assert result.metrics["val_accuracy"] >= 0.65, result.metrics
 
 
 REBUILD = """
