@@ -51,6 +51,10 @@ DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db!r
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 STATIC_URL = "/static/"
+# Uploaded files (the shipped model's copy) away from the host's import path: Django's
+# default MEDIA_ROOT is the working directory, whose sentirec/models/ folder would shadow
+# the editable sentirec package as a namespace package.
+MEDIA_ROOT = {media!r}
 CELERY_TASK_ALWAYS_EAGER = True
 {extra_settings}
 """
@@ -154,6 +158,7 @@ def make_host(tmp_path: Path, package: str, extra_apps="", extra_settings="") ->
         SETTINGS.format(
             package=package,
             db=str(tmp_path / "db.sqlite3"),
+            media=str(tmp_path / "media"),
             extra_apps=extra_apps,
             extra_settings=extra_settings,
         ),
