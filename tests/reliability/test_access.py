@@ -148,7 +148,7 @@ CASES = [
     Case("sentirec:api:review-detail", "PATCH", lambda w: f"/api/reviews/{w.review}/",
          OWNER_ONLY, {"text": "Edited."}, json=True),
     Case("sentirec:api:review-detail", "PUT", lambda w: f"/api/reviews/{w.review}/",
-         OWNER_ONLY, {"text": "Replaced.", "stars": "2"}, json=True),
+         OWNER_ONLY, lambda w: {"item": w.item, "text": "Replaced.", "stars": "2"}, json=True),
     Case("sentirec:api:review-detail", "DELETE", lambda w: f"/api/reviews/{w.review}/",
          by_role(403, 204, 403)),
     Case("sentirec:api:rating-list", "GET", lambda w: "/api/ratings/", 200),
