@@ -37,6 +37,7 @@ from django.db import transaction  # noqa: E402
 
 from sentirec.conf import settings  # noqa: E402
 from sentirec.models import Item, Review  # noqa: E402
+from sentirec.queueing import SCORE_REVIEWS, enqueue  # noqa: E402
 from sentirec.services.scoring import enqueue_scoring  # noqa: E402
 from socialsite.celery import app  # noqa: E402
 
@@ -119,12 +120,8 @@ def run_mode(mode: str, n: int, texts: list[str]) -> dict:
         if mode == "batched":
             enqueue_scoring(ids)
         else:
-            from sentirec import tasks
-
             for pk in ids:
-                tasks.score_reviews.apply_async(
-                    args=[[pk]], kwargs={"top_up": False}, queue=settings.GPU_QUEUE
-                )
+                enqueue(SCORE_REVIEWS, [[pk], False, False], queue=settings.GPU_QUEUE)
         sent_at = dict.fromkeys(ids, start)
     end = wait_scored(ids, timeout=1800)
     lat = latencies(ids, sent_at, wall_offset)

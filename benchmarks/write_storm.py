@@ -70,9 +70,8 @@ from reliability_site import (  # noqa: E402
 )
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from sentirec import tasks  # noqa: E402
 from sentirec.models import Item, SentimentModel  # noqa: E402
-from sentirec.queueing import enqueue  # noqa: E402
+from sentirec.queueing import RETRAIN, enqueue  # noqa: E402
 from sentirec.services import training  # noqa: E402
 from tests.reliability.storm import Post, install_score_log, outcome, post_concurrently  # noqa: E402
 
@@ -147,7 +146,7 @@ def main() -> None:
         gunicorn(free_port(), 2, 4, server_env, WORK / "gunicorn.log") as url,
     ):
         began = timezone.now()
-        assert enqueue(tasks.retrain, queue="sentirec.gpu")
+        assert enqueue(RETRAIN, queue="sentirec.gpu")
         posted = post_concurrently(url, posts, args.clients)
         print(f"posted in {posted.seconds:.1f} s: {dict(posted.statuses)}", flush=True)
         wait(

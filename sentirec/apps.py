@@ -18,7 +18,9 @@ class SentirecConfig(AppConfig):
             setattr(settings, ITEM_MODEL_SETTING, DEFAULT_ITEM_MODEL)
 
     def ready(self) -> None:
-        from sentirec import checks, signals  # noqa: F401  (registers checks and receivers)
+        # Registers the checks, the signal receivers, and the tasks under the names
+        # sentirec.queueing sends (in-process runs look them up by name).
+        from sentirec import checks, signals, tasks  # noqa: F401
         from sentirec.recommend import cache  # noqa: F401  (feed cache invalidation)
 
         post_migrate.connect(signals.register_shipped_model, sender=self)

@@ -1,7 +1,9 @@
 """Enqueue Celery work without ever failing, or stalling, the request that asked for it.
 
-This module is the one door to the broker. Every publish goes through a connection of
-its own whose connect and socket timeouts and retry policy are sentirec's
+This module is the one door to the broker. It names sentirec's tasks (the constants
+below, which ``sentirec.tasks`` registers its functions under) and sends work by name, so
+nothing that enqueues imports the tasks, which import the services. Every publish goes
+through a connection of its own whose connect and socket timeouts and retry policy are sentirec's
 (``ENQUEUE_TIMEOUT_SECONDS``, no retries), whatever broker options the host set: Celery's
 defaults retry a refused connection for about six seconds per publish. If the broker is
 unreachable the work is only delayed: the rows it concerns stay ``pending`` and the
@@ -15,13 +17,23 @@ import os
 import threading
 from collections.abc import Sequence
 
-from celery import Celery, Task, current_app
+from celery import Celery, current_app
 from django.db import connections, transaction
 from kombu import Connection
 
 from sentirec.conf import settings
 
 logger = logging.getLogger(__name__)
+
+#: The registered names of sentirec's Celery tasks (see ``sentirec/tasks.py``).
+SCORE_REVIEWS = "sentirec.score_reviews"
+REFRESH_ITEM_STATS = "sentirec.refresh_item_stats"
+SWEEP_PENDING_REVIEWS = "sentirec.sweep_pending_reviews"
+RESCORE_ALL_REVIEWS = "sentirec.rescore_all_reviews"
+RETRAIN = "sentirec.retrain"
+PREDICT_SENTIMENT = "sentirec.predict_sentiment"
+PURGE_PREDICTION_JOBS = "sentirec.purge_prediction_jobs"
+TRAIN_RECOMMENDER = "sentirec.train_recommender"
 
 _pools: dict[tuple, object] = {}
 _pools_lock = threading.Lock()
@@ -72,43 +84,43 @@ def _pool(app: Celery):
 
 
 def enqueue(
-    task: Task, args: Sequence = (), *, queue: str, background: bool = False, **options
+    name: str, args: Sequence = (), *, queue: str, background: bool = False, **options
 ) -> bool:
-    """Send ``task`` to ``queue`` (``options`` as for ``apply_async``, e.g. ``countdown``);
-    return False (and log) if the broker cannot take it within ``ENQUEUE_TIMEOUT_SECONDS``.
+    """Send the task registered as ``name`` to ``queue`` (``options`` as for
+    ``apply_async``, e.g. ``countdown``); return False (and log) if the broker cannot take
+    it within ``ENQUEUE_TIMEOUT_SECONDS``.
 
     With ``CELERY_TASK_ALWAYS_EAGER`` the task runs here and now (``background``: in a
     thread of its own, for work that takes minutes, such as a retrain, so the request
     that asked is not held); a failure is logged (Celery keeps it in the unread result
     otherwise)."""
     app = celery_app()
-    if app.conf.task_always_eager:
+    if app.conf.task_always_eager:  # send_task ignores it: run the registered task itself
         if background:
             threading.Thread(
-                target=_run_in_thread, args=(task, args, queue, options), daemon=True
+                target=_run_in_thread, args=(name, args, queue, options), daemon=True
             ).start()
         else:
-            _run_eagerly(task, args, queue, options)
+            _run_eagerly(name, args, queue, options)
         return True
-    call = f"{task.name}{tuple(args)}"
     send = {"args": list(args), "queue": queue, "retry": False, **options}
     try:
         with _pool(app).acquire(block=True, timeout=settings.ENQUEUE_TIMEOUT_SECONDS) as conn:
             try:
-                task.apply_async(connection=conn, **send)
+                app.send_task(name, connection=conn, **send)
             except Exception:
                 conn.collect()  # drop a half-broken connection; the next publish reconnects
                 raise
     except Exception as exc:  # kombu/redis/amqp connection errors have no common base
-        logger.warning("Could not enqueue %s on %s: %s", call, queue, exc)
+        logger.warning("Could not enqueue %s%s on %s: %s", name, tuple(args), queue, exc)
         return False
     return True
 
 
-def _run_eagerly(task: Task, args: Sequence, queue: str, options: dict) -> None:
-    call = f"{task.name}{tuple(args)}"
+def _run_eagerly(name: str, args: Sequence, queue: str, options: dict) -> None:
+    call = f"{name}{tuple(args)}"
     try:
-        result = task.apply_async(args=list(args), queue=queue, **options)
+        result = celery_app().tasks[name].apply_async(args=list(args), queue=queue, **options)
     except Exception:  # CELERY_TASK_EAGER_PROPAGATES: the task's own error
         logger.exception("%s failed in-process", call)
         return
@@ -116,13 +128,13 @@ def _run_eagerly(task: Task, args: Sequence, queue: str, options: dict) -> None:
         logger.error("%s failed in-process:\n%s", call, result.traceback)
 
 
-def _run_in_thread(task: Task, args: Sequence, queue: str, options: dict) -> None:
+def _run_in_thread(name: str, args: Sequence, queue: str, options: dict) -> None:
     try:
-        _run_eagerly(task, args, queue, options)
+        _run_eagerly(name, args, queue, options)
     finally:
         connections.close_all()  # this thread's own connections
 
 
-def enqueue_on_commit(task: Task, args: Sequence = (), *, queue: str) -> None:
+def enqueue_on_commit(name: str, args: Sequence = (), *, queue: str) -> None:
     """Enqueue once the current transaction commits; a rollback enqueues nothing."""
-    transaction.on_commit(lambda: enqueue(task, args, queue=queue))
+    transaction.on_commit(lambda: enqueue(name, args, queue=queue))

@@ -11,10 +11,9 @@ from django.db import connections, router, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from sentirec import tasks
 from sentirec.conf import settings
 from sentirec.models import Rating, Review, SentimentModel, SentimentStatus
-from sentirec.queueing import enqueue_on_commit
+from sentirec.queueing import SCORE_REVIEWS, enqueue_on_commit
 from sentirec.services import registry
 from sentirec.services.stats import schedule_refresh
 
@@ -35,7 +34,7 @@ def review_saved(sender, instance: Review, raw: bool = False, **kwargs) -> None:
             user_id=instance.user_id, item_id=instance.item_id, defaults={"stars": instance.stars}
         )
     if instance.sentiment_status == SentimentStatus.PENDING:
-        enqueue_on_commit(tasks.score_reviews, [[instance.pk]], queue=settings.GPU_QUEUE)
+        enqueue_on_commit(SCORE_REVIEWS, [[instance.pk]], queue=settings.GPU_QUEUE)
     _refresh_stats_on_commit(instance.item_id)
 
 

@@ -16,10 +16,9 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from sentirec import tasks
 from sentirec.conf import settings
 from sentirec.models import PreferenceModel
-from sentirec.queueing import enqueue
+from sentirec.queueing import TRAIN_RECOMMENDER, enqueue
 from sentirec.recommend.feed import feed
 from sentirec.services.recommender import activate
 from sentirec.views.feed import page_number
@@ -104,7 +103,7 @@ class PreferenceModelAdmin(admin.ModelAdmin):
 
     @admin.action(description="Train a new model now (in the background)")
     def train_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        if enqueue(tasks.train_recommender, queue=settings.GPU_QUEUE):
+        if enqueue(TRAIN_RECOMMENDER, queue=settings.GPU_QUEUE):
             self.message_user(request, "Training queued; the new model appears here when done.")
         else:
             self.message_user(request, "The broker is unreachable; try again.", messages.ERROR)

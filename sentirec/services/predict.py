@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sentirec.conf import settings
 from sentirec.models import PredictionJob, PredictionStatus
-from sentirec.queueing import enqueue
+from sentirec.queueing import PREDICT_SENTIMENT, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,8 @@ def get(job_id: str) -> PredictionJob | None:
 
 def start(texts: list[str], owner_id) -> PredictionJob:
     """Save a pending job and enqueue it; a broker that is down fails the job at once."""
-    from sentirec import tasks
-
     job = PredictionJob.objects.create(owner_id=owner_id, texts=list(texts))
-    if not enqueue(tasks.predict_sentiment, [str(job.pk)], queue=settings.GPU_QUEUE):
+    if not enqueue(PREDICT_SENTIMENT, [str(job.pk)], queue=settings.GPU_QUEUE):
         _finish(job.pk, FAILED, error="The sentiment workers are unreachable.")
     job.refresh_from_db()  # eager mode: the task has already answered
     return job

@@ -21,6 +21,7 @@ from django.db.models import F
 
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentModel, SentimentStatus
+from sentirec.queueing import RESCORE_ALL_REVIEWS, enqueue
 
 if TYPE_CHECKING:
     from sentirec.sentiment.bundle import Bundle
@@ -131,10 +132,7 @@ def register_shipped() -> SentimentModel:
 
 def enqueue_rescore() -> None:
     """Enqueue the background rescore of every review (a light task that fans out)."""
-    from sentirec import tasks
-    from sentirec.queueing import enqueue
-
-    enqueue(tasks.rescore_all_reviews, queue=settings.DEFAULT_QUEUE)
+    enqueue(RESCORE_ALL_REVIEWS, queue=settings.DEFAULT_QUEUE)
 
 
 def rescore_progress(model: SentimentModel | None = None) -> tuple[int, int]:

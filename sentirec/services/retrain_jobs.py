@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sentirec.conf import settings
 from sentirec.models import RetrainJob, RetrainStatus, RetrainTrigger
-from sentirec.queueing import enqueue
+from sentirec.queueing import RETRAIN, enqueue
 
 BROKER_DOWN = "The task broker is unreachable; nothing was trained. Try again when it is back."
 
@@ -26,8 +26,6 @@ def request_retrain(
     """Record a queued retrain job and hand it to a worker; return the job as it stands
     (``failed``, saying so, when the broker is unreachable). With no broker it runs in
     this process, in a thread of its own, so the request that asked returns at once."""
-    from sentirec import tasks
-
     job = RetrainJob.objects.create(
         trigger=trigger,
         requested_by=requested_by,
@@ -35,7 +33,7 @@ def request_retrain(
     )
 
     def send() -> None:
-        if not enqueue(tasks.retrain, [job.pk], queue=settings.GPU_QUEUE, background=True):
+        if not enqueue(RETRAIN, [job.pk], queue=settings.GPU_QUEUE, background=True):
             finish(job.pk, RetrainStatus.FAILED, only_if=RetrainStatus.QUEUED, reason=BROKER_DOWN)
 
     transaction.on_commit(send)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sentirec.conf import settings
 from sentirec.models import Review, SentimentStatus
-from sentirec.queueing import enqueue
+from sentirec.queueing import SCORE_REVIEWS, enqueue
 from sentirec.recommend.cache import opinions_changed
 from sentirec.services.stats import schedule_refresh
 
@@ -258,11 +258,9 @@ def due_for_scoring(now=None) -> list[int]:
 
 def enqueue_scoring(review_ids: Sequence[int], *, rescore: bool = False) -> int:
     """Enqueue scoring in batches; stops at the first broker failure (the sweeper retries)."""
-    from sentirec import tasks
-
     sent = 0
     for batch in _batches(list(review_ids), settings.SCORING_BATCH_SIZE):
-        if not enqueue(tasks.score_reviews, [list(batch), rescore], queue=settings.GPU_QUEUE):
+        if not enqueue(SCORE_REVIEWS, [list(batch), rescore], queue=settings.GPU_QUEUE):
             break
         sent += len(batch)
     return sent

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sentirec.conf import settings
 from sentirec.models import ItemStats, Rating, Review, SentimentLabel, SentimentStatus
+from sentirec.queueing import REFRESH_ITEM_STATS, enqueue
 from sentirec.recommend.scoring import bayesian_quality, opinion_values
 
 #: Items recomputed per round of queries when refreshing many items.
@@ -90,12 +91,9 @@ def schedule_refresh(item_ids: Iterable[int]) -> None:
     refresh, which is sure to read them. Nothing depends on another process seeing the
     mark, so any cache works, Django's per-process default included.
     """
-    from sentirec import tasks
-    from sentirec.queueing import enqueue
-
     due = [i for i in set(item_ids) if cache.add(_due_key(i), 1, STATS_DEBOUNCE_SECONDS)]
     if due and not enqueue(
-        tasks.refresh_item_stats,
+        REFRESH_ITEM_STATS,
         [due],
         queue=settings.DEFAULT_QUEUE,
         countdown=STATS_REFRESH_DELAY_SECONDS,

@@ -91,13 +91,12 @@ def preference_model(client, prefix: str, items) -> dict:
     learned model's component."""
     from django.core.cache import cache
 
-    from sentirec import tasks
     from sentirec.conf import settings
     from sentirec.models import PreferenceModel
-    from sentirec.queueing import enqueue
+    from sentirec.queueing import TRAIN_RECOMMENDER, enqueue
     from sentirec.recommend import serving
 
-    assert enqueue(tasks.train_recommender, queue=settings.GPU_QUEUE)
+    assert enqueue(TRAIN_RECOMMENDER, queue=settings.GPU_QUEUE)
     wait = float(os.environ.get("JOURNEY_WAIT", "0")) or 1
     model = wait_for(
         lambda: PreferenceModel.objects.filter(is_active=True).first(), wait, "a model"

@@ -19,9 +19,9 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from sentirec import engine, tasks
+from sentirec import engine
 from sentirec.models import RetrainJob, RetrainStatus, Review, SentimentModel
-from sentirec.queueing import enqueue
+from sentirec.queueing import RETRAIN, enqueue
 from sentirec.sentiment.bundle import load_bundle
 from sentirec.sentiment.training import TrainConfig, train
 from sentirec.services import registry, scoring, training
@@ -103,7 +103,7 @@ def test_database_connections_cut_during_a_retrain(
     restart would): the worker reconnects, registers the candidate with its file and
     promotes it or not; the active model is the old one or a fully promoted new one."""
     worker = start_worker(MEDIA_ROOT=str(media_root), **retrain_env())
-    assert enqueue(tasks.retrain, queue=settings.SENTIREC.get("GPU_QUEUE", "sentirec.gpu"))
+    assert enqueue(RETRAIN, queue=settings.SENTIREC.get("GPU_QUEUE", "sentirec.gpu"))
     wait_for(lambda: cache.get(training.LOCK_KEY) is not None, 60, "the retrain to start")
     wait_for(others_idle, 30, "the training data to be read")
     time.sleep(0.5)

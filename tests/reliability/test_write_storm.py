@@ -11,9 +11,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from sentirec import tasks
 from sentirec.models import SentimentModel
-from sentirec.queueing import enqueue
+from sentirec.queueing import RETRAIN, enqueue
 from sentirec.services import training
 from tests.reliability.storm import Post, install_score_log, outcome, post_concurrently
 from tests.workers.conftest import wait_for
@@ -39,7 +38,7 @@ def test_a_write_storm_during_a_retrain_stores_and_scores_each_review_once(
 
     def retrain_a_third_of_the_way(answered: int) -> None:
         if answered == len(posts) // 3:
-            assert enqueue(tasks.retrain, queue="sentirec.gpu")
+            assert enqueue(RETRAIN, queue="sentirec.gpu")
 
     posted = post_concurrently(live_server.url, posts, CLIENTS, retrain_a_third_of_the_way)
     assert dict(posted.statuses) == {201: len(posts)}

@@ -6,18 +6,20 @@ default retry policy), which retry a refused connection for about six seconds pe
 
 from __future__ import annotations
 
+import ast
 import logging
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
-from sentirec import tasks
+import sentirec
 from sentirec.models import Review
-from sentirec.queueing import enqueue
+from sentirec.queueing import SWEEP_PENDING_REVIEWS, enqueue
 from socialsite.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,7 @@ def test_a_refused_broker_answers_at_once(host_broker, scheme, caplog):
     host_broker(scheme.format(closed_port()))
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, "sentirec.queueing"):
-        assert not enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
+        assert not enqueue(SWEEP_PENDING_REVIEWS, queue="sentirec.default")
     assert time.monotonic() - started < 1  # Celery's defaults alone: about 6 s
     assert "Could not enqueue sentirec.sweep_pending_reviews()" in caplog.text
 
@@ -73,7 +75,7 @@ def test_a_silent_broker_is_given_up_after_the_timeout(host_broker, silent_broke
     settings.SENTIREC = {"ENQUEUE_TIMEOUT_SECONDS": 0.3}
     host_broker(silent_broker)
     started = time.monotonic()
-    assert not enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
+    assert not enqueue(SWEEP_PENDING_REVIEWS, queue="sentirec.default")
     assert time.monotonic() - started < 1.5
 
 
@@ -100,7 +102,7 @@ def test_a_bounded_publish_reaches_a_live_broker(host_broker, settings):
     """The bounded connection still delivers (and declares the queue) on the real Redis."""
     host_broker(settings.CELERY_BROKER_URL)
     queue = f"sentirec.test-{threading.get_ident()}-{time.monotonic_ns()}"
-    assert enqueue(tasks.sweep_pending_reviews, queue=queue)
+    assert enqueue(SWEEP_PENDING_REVIEWS, queue=queue)
     with app.connection_for_read() as conn:
         channel = conn.default_channel
         try:
@@ -109,3 +111,29 @@ def test_a_bounded_publish_reaches_a_live_broker(host_broker, settings):
             assert message.headers["task"] == "sentirec.sweep_pending_reviews"
         finally:
             channel.queue_delete(queue)
+
+
+def imported_names(path: Path, package: Path) -> set[str]:
+    """Every dotted name ``path`` imports, at any depth of its code (relative ones resolved)."""
+    here = ["sentirec", *path.parent.relative_to(package).parts]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(here[: len(here) - node.level + 1] if node.level else [])
+            module = ".".join(part for part in (base, node.module or "") if part)
+            names |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_only_the_app_config_imports_the_tasks():
+    """Work is sent by name through ``sentirec.queueing``: services, signals, admin and
+    schedule never import ``sentirec.tasks`` (which imports the services), so no circle."""
+    package = Path(sentirec.__file__).parent
+    importers = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "sentirec.tasks" in imported_names(path, package)
+    }
+    assert importers == {"apps.py"}

@@ -162,15 +162,14 @@ def test_a_model_that_cannot_load_is_recorded_on_the_reviews(
 
 
 def test_a_task_failing_in_eager_mode_is_logged(caplog, monkeypatch):
-    from sentirec import tasks
-    from sentirec.queueing import enqueue
+    from sentirec.queueing import SWEEP_PENDING_REVIEWS, enqueue
 
     def broken():
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(scoring, "sweep_pending_reviews", broken)
     with caplog.at_level("ERROR", "sentirec.queueing"):
-        assert enqueue(tasks.sweep_pending_reviews, queue="sentirec.default")
+        assert enqueue(SWEEP_PENDING_REVIEWS, queue="sentirec.default")
     assert "sentirec.sweep_pending_reviews() failed in-process" in caplog.text
     assert "RuntimeError: disk full" in caplog.text
 
