@@ -16,7 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from drf_spectacular import utils as spectacular
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import authentication, parsers, renderers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -26,6 +26,7 @@ from rest_framework.throttling import BaseThrottle
 
 from sentirec.api.errors import ErrorSerializer, exception_handler
 from sentirec.api.pagination import Pagination
+from sentirec.converters import id_from_text
 
 #: What any operation may answer besides its own codes: a bad body or query, no login
 #: (401 with token-only authentication), not allowed, not found (or a page past the end),
@@ -146,3 +147,13 @@ class SentirecAPIMixin:
     def filtered(self, rows: QuerySet, filters: type[Serializer]) -> QuerySet:
         """``rows`` narrowed by the query string, as ``filters.apply`` reads it."""
         return filters().apply(rows, self.query_params(filters))
+
+    def get_object(self):
+        """The object the URL names; an id not written as the API writes ids ("007", a
+        full-width "４", which Python reads as 4) is a 404, like any malformed id."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        try:
+            id_from_text(self.get_queryset().model, self.kwargs[lookup], self.lookup_field)
+        except ValueError:
+            raise NotFound() from None
+        return super().get_object()

@@ -32,9 +32,11 @@ class Pagination(PageNumberPagination):
         return min(int(raw), self.max_page_size)
 
     def get_page_number(self, request, paginator) -> str | int:
-        """An empty ``?page=`` is malformed (a 404, like ``?page=abc``), not page 1."""
-        if request.query_params.get(self.page_query_param) == "":
-            raise NotFound(self.invalid_page_message.format(page_number="", message=""))
+        """An empty ``?page=`` or one in other than ASCII digits (Python reads a full-width
+        "２" as 2) is malformed: a 404, like ``?page=abc``, not page 1 or 2."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit()):
+            raise NotFound(self.invalid_page_message.format(page_number=raw, message=""))
         return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:

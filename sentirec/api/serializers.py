@@ -14,6 +14,7 @@ from rest_framework.reverse import reverse
 from rest_framework.validators import UniqueTogetherValidator
 
 from sentirec.conf import ITEM_MODEL_SETTING, item_model, settings
+from sentirec.converters import id_from_text
 from sentirec.models import (
     Follow,
     Item,
@@ -69,7 +70,22 @@ class ItemSerializer(serializers.ModelSerializer):
         return field_class, {**kwargs, "source": "pk", "read_only": True}
 
 
-class VisibleItemField(serializers.PrimaryKeyRelatedField):
+class WrittenIdField(serializers.PrimaryKeyRelatedField):
+    """An object by its id, which a text must write as the API writes ids: DRF would read
+    "007" or a full-width "４" (Python's ``int()`` takes any Unicode digit) as 7 or 4."""
+
+    default_error_messages = {"not_an_id": '"{value}" is not an id; write it as the API does.'}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                id_from_text(self.get_queryset().model, data)
+            except ValueError:
+                self.fail("not_an_id", value=data)
+        return super().to_internal_value(data)
+
+
+class VisibleItemField(WrittenIdField):
     """An item by its id, among those the requesting user may see (``ITEM_VISIBILITY``):
     another is refused as "does not exist"."""
 
@@ -171,6 +187,7 @@ class RatingSerializer(ItemFixedAfterCreation, serializers.ModelSerializer):
 
 
 class FollowSerializer(serializers.ModelSerializer):
+    serializer_related_field = WrittenIdField
     follower = serializers.HiddenField(default=serializers.CurrentUserDefault())
     follower_detail = UserSummarySerializer(source="follower", read_only=True)
     followee_detail = UserSummarySerializer(source="followee", read_only=True)
@@ -351,9 +368,19 @@ class FeedPageSerializer(serializers.Serializer):
     )
 
 
+class AsciiIntegerField(serializers.IntegerField):
+    """DRF's integer, written in ASCII digits: Python's ``int()`` reads a full-width "４"
+    as 4, which the schema's integer never promised."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class FeedQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=MAX_PAGE)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    page = AsciiIntegerField(required=False, default=1, min_value=1, max_value=MAX_PAGE)
+    page_size = AsciiIntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
 
 # --------------------------------------------------------------------------- prediction

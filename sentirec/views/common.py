@@ -18,8 +18,10 @@ PAGE_SIZE = 20
 
 
 def paginate(request: HttpRequest, rows: QuerySet | list, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page; a missing, malformed or out-of-range number gives the nearest."""
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    """The requested page; a missing, malformed or out-of-range number gives the nearest
+    (a number in other than ASCII digits, such as a full-width "２", is malformed: page 1)."""
+    raw = request.GET.get("page")
+    return Paginator(rows, per_page).get_page(raw if raw and raw.isascii() else None)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

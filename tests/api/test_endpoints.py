@@ -122,7 +122,7 @@ def test_bad_ids_are_404_with_the_error_body(api, path):
         ({"text": "   "}, "text", "This field may not be blank."),
         ({"text": "ok", "stars": "7"}, "stars", "Stars must be between 0.5 and 5"),
         ({"text": "ok", "item": 10**20}, "item", "object does not exist"),
-        ({"text": "ok", "item": "abc"}, "item", "Incorrect type"),
+        ({"text": "ok", "item": "abc"}, "item", '"abc" is not an id'),
     ],
 )
 def test_bad_reviews_are_a_400_naming_the_field(api, user, item, body, field, message):

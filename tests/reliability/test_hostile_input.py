@@ -132,14 +132,13 @@ HUGE = "9" * 30
 
 @pytest.mark.parametrize("page", ["-1", "0", HUGE, "1e9", "abc", "%00", "%EF%BC%91", "1;DROP"])
 def test_odd_page_numbers(client, api, item, page):
-    """API lists: a 404 with the error body; the feed: a 400 naming ``page``; pages: a page."""
+    """API lists: a 404 with the error body; the feed: a 400 naming ``page``; pages: a page.
+    A full-width "１" is malformed like "abc" (it was page 1)."""
     for path in ("/api/items/", "/api/reviews/", "/api/ratings/", "/api/follows/"):
         response = api.get(f"{path}?page={page}")
-        assert response.status_code in (200, 404), path  # "１" (full-width 1) is page 1
-        assert response.status_code == 200 or response.json()["code"] == "not_found"
+        assert response.status_code == 404 and response.json()["code"] == "not_found", path
     feed = api.get(f"/api/feed/?page={page}")
-    assert feed.status_code == 400 or page == "%EF%BC%91"
-    assert feed.status_code == 200 or "page" in feed.json()["errors"]
+    assert feed.status_code == 400 and "page" in feed.json()["errors"]
     for path in ("/", "/items/", f"/items/{item.pk}/", "/people/alice/"):
         assert client.get(f"{path}?page={page}").status_code == 200, path
 
@@ -156,7 +155,7 @@ def test_odd_page_sizes_are_refused_or_capped(api, make_item, size):
         assert listed.status_code == 200 and len(listed.json()["results"]) == 25
     else:
         assert listed.status_code == 400 and "page_size" in listed.json()["errors"]
-    if size in ("-5", "0", HUGE, "abc", "%00", "101"):
+    if size in ("-5", "0", HUGE, "abc", "%00", "101", "%EF%BC%94"):
         feed = api.get(f"/api/feed/?page_size={size}")
         assert feed.status_code == 400 and "page_size" in feed.json()["errors"]
 
@@ -187,6 +186,37 @@ def test_odd_ids_in_bodies_are_a_400_naming_the_field(api, value):
                         ("/api/follows/", "followee")):  # fmt: skip
         response = post_json(api, path, {field: value, "text": "x", "stars": 4})
         assert response.status_code == 400 and field in response.json()["errors"], path
+
+
+def full_width(number: int) -> str:
+    """``number`` in full-width digits, which Python's ``int()`` reads as ``number``."""
+    return "".join(chr(0xFF10 + int(digit)) for digit in str(number))
+
+
+def test_ids_and_numbers_in_other_digits_are_refused(api, client, user, other_user, make_item):
+    """Every integer the API or a page reads is written in ASCII digits: a full-width id or
+    number was read as the ASCII one (the feed served 4 entries for ``page_size=４``)."""
+    items = [make_item(f"Item {k}") for k in range(21)]
+    first, second = items[0], items[1]
+    review = Review.objects.create(user=user, item=first, text="Mine.")
+    for query in (f"item={full_width(first.pk)}", f"page={full_width(1)}"):
+        response = api.get(f"/api/reviews/?{query}")
+        assert response.status_code in (400, 404), query
+    feed = api.get(f"/api/feed/?page_size={full_width(4)}")
+    assert feed.status_code == 400 and "page_size" in feed.json()["errors"]
+    for path in (f"/api/reviews/{full_width(review.pk)}/", f"/api/items/{full_width(first.pk)}/"):
+        assert api.get(path).status_code == 404, path
+    for path, body, field in (
+        ("/api/ratings/", {"item": full_width(second.pk), "stars": "4"}, "item"),
+        ("/api/follows/", {"followee": full_width(other_user.pk)}, "followee"),
+    ):
+        response = post_json(api, path, body)
+        assert response.status_code == 400 and field in response.json()["errors"], path
+    client.force_login(user)
+    listing = client.get(f"/items/?page={full_width(2)}")  # 21 items: page 2 holds one
+    assert listing.context["page"].number == 1
+    rated = client.post(f"/items/{second.pk}/rating/", {"rating-stars": full_width(4)})
+    assert rated.status_code == 400 and not Rating.objects.exists()
 
 
 @pytest.mark.parametrize(
