@@ -291,8 +291,8 @@ def _tile_model() -> None:
     from django.core.files.base import ContentFile
     from django.db import connection
 
+    from sentirec.feeds import serving
     from sentirec.models import PreferenceModel
-    from sentirec.recommend import serving
     from sentirec.recommend.social_mf import SocialMF
     from sentirec.services.recommender import activate
 
@@ -459,7 +459,7 @@ def lean_view():
     """``feed()`` alone, as compact JSON: the API without DRF's serializers."""
     from django.http import JsonResponse
 
-    from sentirec.recommend.feed import feed
+    from sentirec.feeds.feed import feed
 
     def view(request):
         page = feed(token_user(request))

@@ -21,9 +21,9 @@ class SentirecConfig(AppConfig):
         # Registers the checks, the signal receivers, and the tasks under the names
         # sentirec.queueing sends (in-process runs look them up by name).
         from sentirec import checks, signals, tasks  # noqa: F401
-        from sentirec.recommend import cache  # noqa: F401  (feed cache invalidation)
+        from sentirec.feeds import cache  # noqa: F401  (feed cache invalidation)
 
         post_migrate.connect(signals.register_shipped_model, sender=self)
 
         if apps.is_installed("django.contrib.admin"):
-            from sentirec.recommend import admin  # noqa: F401  (preference models, feed preview)
+            from sentirec.feeds import admin  # noqa: F401  (preference models, feed preview)

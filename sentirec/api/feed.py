@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from sentirec.api.base import SentirecAPIMixin, extend_schema
 from sentirec.api.serializers import FeedPageSerializer, FeedQuerySerializer
-from sentirec.recommend.feed import feed
+from sentirec.feeds.feed import feed
 
 
 class FeedView(SentirecAPIMixin, APIView):

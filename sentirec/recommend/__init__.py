@@ -1,5 +1,8 @@
-"""Feed ranking: pure scoring and the learned model, plus the Django-side candidate/feed code.
+"""The pure recommender core: scoring, the learned social models, their baselines,
+metrics, splits, dataset readers and the offline protocols (``python -m
+sentirec.recommend``).
 
-``scoring``, ``social_mf``, ``datasets``, ``offline`` and their helpers are pure (numpy and
-torch, no Django) and can be used and benchmarked as a plain library.
+numpy, scipy and PyTorch only: nothing here imports Django or Celery (asserted by
+tests/recommend/test_pure.py), so it is used, tested and benchmarked as a plain library.
+The Django side of the feed is ``sentirec.feeds``.
 """

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sentirec.conf import settings
+from sentirec.feeds import serving
 from sentirec.models import Follow, PreferenceModel, Rating, Review, SentimentStatus
-from sentirec.recommend import serving
 from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
 
 LOCK_KEY = "sentirec:train-recommender-lock"

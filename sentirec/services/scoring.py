@@ -12,9 +12,9 @@ from django.db.models import Case, CharField, F, TextField, Value, When
 from django.utils import timezone
 
 from sentirec.conf import settings
+from sentirec.feeds.cache import opinions_changed
 from sentirec.models import Review, SentimentStatus
 from sentirec.queueing import SCORE_REVIEWS, enqueue
-from sentirec.recommend.cache import opinions_changed
 from sentirec.services.stats import schedule_refresh
 
 logger = logging.getLogger(__name__)

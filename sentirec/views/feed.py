@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from sentirec.feeds.feed import FeedPage, feed
 from sentirec.models import Review
-from sentirec.recommend.feed import FeedPage, feed
 
 #: The last page served (later ones show it): nobody scrolls that far, and it bounds work.
 MAX_PAGE = 100

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 
+from sentirec.feeds.feed import feed
 from sentirec.models import (
     Follow,
     Item,
@@ -25,7 +26,6 @@ from sentirec.models import (
     SentimentModel,
     SentimentStatus,
 )
-from sentirec.recommend.feed import feed
 from sentirec.sentiment.bundle import default_bundle_path
 from sentirec.services.recommender import train_recommender
 from tests.conftest import toy_corpus

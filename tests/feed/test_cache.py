@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django_redis.cache import RedisCache
 
+from sentirec.feeds.feed import feed
 from sentirec.models import Follow, Rating
-from sentirec.recommend.feed import feed
 
 pytestmark = pytest.mark.django_db
 

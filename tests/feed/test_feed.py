@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from sentirec.recommend.feed import FeedPage, feed
+from sentirec.feeds.feed import FeedPage, feed
 
 BATTERY = "I charged it on Monday and honestly the battery lasts forever, which I love."
 

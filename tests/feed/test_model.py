@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from sentirec import tasks
+from sentirec.feeds import serving
+from sentirec.feeds.feed import blend_weights, feed
 from sentirec.models import PreferenceModel, Rating
-from sentirec.recommend import serving
-from sentirec.recommend.feed import blend_weights, feed
 from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
 from sentirec.services.importing import import_dataset
 from sentirec.services.recommender import (

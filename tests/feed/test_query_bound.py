@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from sentirec.feeds.feed import feed
 from sentirec.models import Follow, Item, Rating, Review, SentimentStatus
-from sentirec.recommend.feed import feed
 from sentirec.services.recommender import train_recommender
 from sentirec.services.stats import refresh_item_stats
 

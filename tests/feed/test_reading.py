@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from sentirec.recommend.feed import feed
+from sentirec.feeds.feed import feed
 
 BATTERY = "I charged it on Monday and honestly the battery lasts forever, which I love."
 

@@ -92,9 +92,9 @@ def preference_model(client, prefix: str, items) -> dict:
     from django.core.cache import cache
 
     from sentirec.conf import settings
+    from sentirec.feeds import serving
     from sentirec.models import PreferenceModel
     from sentirec.queueing import TRAIN_RECOMMENDER, enqueue
-    from sentirec.recommend import serving
 
     assert enqueue(TRAIN_RECOMMENDER, queue=settings.GPU_QUEUE)
     wait = float(os.environ.get("JOURNEY_WAIT", "0")) or 1

@@ -216,7 +216,7 @@ def test_activate_and_rollback(toy_model, media_root):
 def test_scoring_invalidates_the_cached_feeds_that_read_the_author(toy_model, user, item):
     from django.core.cache import cache
 
-    from sentirec.recommend.cache import OPINIONS, token_key
+    from sentirec.feeds.cache import OPINIONS, token_key
 
     r = review(user, item)
     before = cache.get(token_key(OPINIONS, user.pk))

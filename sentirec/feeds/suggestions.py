@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from sentirec.feeds.candidates import NO_OVERLAP, Overlap, overlaps, username_field
 from sentirec.models import Follow, Rating
-from sentirec.recommend.candidates import NO_OVERLAP, Overlap, overlaps, username_field
 from sentirec.recommend.scoring import FollowSuggestion, who_to_follow
 from sentirec.services.people import display_names
 

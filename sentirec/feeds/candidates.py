@@ -4,7 +4,7 @@ Each function is one query (two for opinions), capped by the viewer's own follow
 ``SENTIREC["FEED_CANDIDATE_LIMIT"]``: nothing here reads all items, all ratings or all
 follows. Items the viewer already rated or reviewed are excluded inside the SQL, so the
 caps count only items the feed can show. The numbers go to the pure
-``recommend.scoring`` functions; this module only fetches.
+``sentirec.recommend.scoring`` functions; this module only fetches.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``feed(user, page)`` turns a bounded set of candidates (followees' recent opinions, the
 best items by quality, the learned model's top predictions) into a ranked, explained
-page with ``recommend.scoring``. It runs a fixed handful of indexed queries whatever the
+page with ``sentirec.recommend.scoring``. It runs a fixed handful of indexed queries whatever the
 number of people followed, and never trains anything.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 
 import numpy as np
@@ -21,10 +19,12 @@ from django.db.models import Model
 from django.utils import timezone
 
 from sentirec.conf import DEFAULTS, settings
-from sentirec.recommend import candidates, serving
-from sentirec.recommend.cache import PageCache
-from sentirec.recommend.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
-from sentirec.recommend.explain import excerpt, explanation, headline
+from sentirec.feeds import candidates, serving
+from sentirec.feeds.cache import PageCache
+from sentirec.feeds.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
+from sentirec.feeds.explain import excerpt, explanation, headline
+from sentirec.feeds.page import Contributor, FeedEntry, FeedPage, QuietFollowee
+from sentirec.feeds.suggestions import Suggestion, suggest
 from sentirec.recommend.scoring import (
     BlendWeights,
     Candidate,
@@ -38,7 +38,6 @@ from sentirec.recommend.scoring import (
     social_scores,
     tie_strength,
 )
-from sentirec.recommend.suggestions import Suggestion, suggest
 from sentirec.services.items import only_visible
 from sentirec.services.people import display_names
 
@@ -59,71 +58,6 @@ MAX_CONTRIBUTORS = 5
 SECONDS_PER_DAY = 86400.0
 
 
-@dataclass(frozen=True)
-class Contributor:
-    """Someone you follow (or, with ``via_username``, someone they follow) whose opinion
-    put the item in your feed."""
-
-    user_id: int
-    username: str
-    opinion: float
-    label: str
-    highlights: list[str]
-    excerpt: str
-    review_id: int | None
-    via_username: str | None = None
-    display_name: str = ""
-    stars: float | None = None
-    date: datetime | None = None
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """One ranked item; ``components`` are the weighted parts that sum to ``score``.
-    ``explanation`` is one sentence with names (the API's); ``headline`` names nobody,
-    for pages that show each contributor with their quote."""
-
-    item: Model
-    score: float
-    components: dict[str, float]
-    reason: str
-    contributors: list[Contributor]
-    explanation: str
-    headline: str = ""
-
-
-@dataclass(frozen=True)
-class QuietFollowee:
-    """Someone you follow who puts nothing in your feed, and why: ``seen_all`` (you
-    already rated everything they rated) or ``nothing_yet`` (no opinions at all)."""
-
-    user_id: int
-    username: str
-    why: str
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    """A page of the feed. ``cold_start``: no social evidence yet (top items instead).
-    The first page also carries ``who_to_follow`` and the followees who have nothing new
-    for the viewer (``quiet``)."""
-
-    user_id: int | None
-    page: int
-    page_size: int
-    entries: list[FeedEntry]
-    has_next: bool
-    cold_start: bool
-    who_to_follow: list[Suggestion] = field(default_factory=list)
-    quiet: list[QuietFollowee] = field(default_factory=list)
-    generated_at: datetime = field(default_factory=timezone.now)
-
-    @property
-    def start(self) -> int:
-        """How many entries come before this page: entry ``i`` is number ``start + i + 1``."""
-        return (self.page - 1) * self.page_size
-
-
 def viewer_id_of(user) -> int | None:
     """The user's id, or None for a visitor (None or AnonymousUser)."""
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
@@ -132,7 +66,7 @@ def viewer_id_of(user) -> int | None:
 def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
     """The ``page``-th page (from 1) of ``user``'s feed; visitors get the top items.
 
-    Served from the cache when nothing it depends on changed (see ``recommend.cache``).
+    Served from the cache when nothing it depends on changed (see ``feeds.cache``).
     """
     size = settings.FEED_PAGE_SIZE if page_size is None else page_size
     if not isinstance(page, int) or page < 1:

@@ -31,13 +31,17 @@ from sentirec.models import Follow, Rating, Review
 from sentirec.queueing import celery_app
 
 if TYPE_CHECKING:
-    from sentirec.recommend.feed import FeedPage
+    from sentirec.feeds.page import FeedPage
 
 PREFIX = "sentirec:feed"
 FOLLOWS = "follows"
 OPINIONS = "opinions"
 #: The token of a user whose token was never set (or was evicted).
 UNSET = "0"
+#: Part of every page key: pages are pickled, so a new layout or module path of
+#: ``feeds.page.FeedPage`` takes new keys instead of unpickling an old one (2: moved
+#: from ``sentirec.recommend.feed``).
+PAGE_FORMAT = 2
 
 
 def token_key(kind: str, user_id: int) -> str:
@@ -81,7 +85,7 @@ class PageCache:
             found = cache.get_many(keys)
             own = ":".join(found.get(key, UNSET) for key in keys)
         viewer = "anon" if viewer_id is None else viewer_id
-        self.key = f"{PREFIX}:page:{viewer}:{page}:{size}:{own}:{model_version}"
+        self.key = f"{PREFIX}:page{PAGE_FORMAT}:{viewer}:{page}:{size}:{own}:{model_version}"
         self.authors: list[int] = []
         self.digest = ""
 

@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from sentirec.conf import settings
+from sentirec.feeds.feed import feed
 from sentirec.models import PreferenceModel
 from sentirec.queueing import TRAIN_RECOMMENDER, enqueue
-from sentirec.recommend.feed import feed
 from sentirec.services.recommender import activate
 from sentirec.views.feed import page_number
 

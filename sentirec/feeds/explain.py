@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sentirec.feeds.page import Contributor
     from sentirec.models import ItemStats
-    from sentirec.recommend.feed import Contributor
 
 #: Longest quote, in characters (before the ellipses).
 EXCERPT_CHARS = 120
