@@ -14,8 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def use_bench_database(name: str, redis_db: int) -> None:
     """Point Django at PostgreSQL database ``name`` (created if missing) and Redis ``redis_db``;
-    call before ``django.setup()``."""
+    call before ``django.setup()``. ``BENCH_DATABASE`` and ``BENCH_REDIS_DB`` override both, so
+    two people can run one benchmark side by side."""
     import psycopg2
+
+    name = os.environ.get("BENCH_DATABASE", name)
+    redis_db = int(os.environ.get("BENCH_REDIS_DB", redis_db))
 
     base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     connection = psycopg2.connect(f"{base}/postgres")

@@ -103,6 +103,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         "a number of seconds > 0, e.g. 1.0",
     ),
     "SCORING_BATCH_SIZE": (_positive_int, "a positive integer, e.g. 256"),
+    "SCORING_COALESCE_SECONDS": (_non_negative_number, "a number of seconds >= 0, e.g. 0.05"),
     "HIGHLIGHT_WORDS": (_positive_int, "a positive integer, e.g. 5"),
     "SWEEP_GRACE_SECONDS": (_non_negative_number, "a number of seconds >= 0, e.g. 120"),
     "SWEEP_INTERVAL_SECONDS": (_positive_int, "a positive number of seconds, e.g. 60"),

@@ -8,14 +8,19 @@ through a connection of its own whose connect and socket timeouts and retry poli
 defaults retry a refused connection for about six seconds per publish. If the broker is
 unreachable the work is only delayed: the rows it concerns stay ``pending`` and the
 periodic sweeper enqueues them again once the broker is back.
+
+Work keyed by ids (scoring a saved review) is coalesced: :func:`enqueue_ids_on_commit`
+gathers the ids committed in this process for a short window and sends them as one task,
+so a burst of posts costs the workers one task per window, not one per post.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from celery import Celery, current_app
 from django.db import connections, transaction
@@ -135,6 +140,84 @@ def _run_in_thread(name: str, args: Sequence, queue: str, options: dict) -> None
         connections.close_all()  # this thread's own connections
 
 
-def enqueue_on_commit(name: str, args: Sequence = (), *, queue: str) -> None:
-    """Enqueue once the current transaction commits; a rollback enqueues nothing."""
-    transaction.on_commit(lambda: enqueue(name, args, queue=queue))
+class _Coalescer:
+    """The ids this process committed for one task and queue, not yet sent.
+
+    The first id starts a timer of ``SCORING_COALESCE_SECONDS``; when it fires, or as soon
+    as ``SCORING_BATCH_SIZE`` ids are waiting, they go out as one task (more than one when
+    there are more ids than a batch holds). Ids still waiting when a process is killed
+    are not lost: their rows are still pending, and the sweeper sends them.
+    """
+
+    def __init__(self, name: str, queue: str) -> None:
+        self.name, self.queue = name, queue
+        self.ids: dict[Hashable, None] = {}  # ordered, without repeats
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
+
+    def add(self, ids: Sequence[Hashable]) -> None:
+        with self.lock:
+            self.ids.update(dict.fromkeys(ids))
+            full = len(self.ids) >= settings.SCORING_BATCH_SIZE
+            if not full and self.timer is None:
+                self.timer = threading.Timer(settings.SCORING_COALESCE_SECONDS, self.flush)
+                self.timer.daemon = True
+                self.timer.start()
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send whatever is waiting now."""
+        with self.lock:
+            ids, self.ids = list(self.ids), {}
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+        size = settings.SCORING_BATCH_SIZE
+        for start in range(0, len(ids), size):
+            enqueue(self.name, [ids[start : start + size]], queue=self.queue)
+
+
+_coalescers: dict[tuple[str, str], _Coalescer] = {}
+_coalescers_lock = threading.Lock()
+
+
+def _coalescer(name: str, queue: str) -> _Coalescer:
+    with _coalescers_lock:
+        coalescer = _coalescers.get((name, queue))
+        if coalescer is None:
+            coalescer = _coalescers[(name, queue)] = _Coalescer(name, queue)
+        return coalescer
+
+
+def flush_coalesced() -> None:
+    """Send every id this process is still holding (at exit, so a restart loses none)."""
+    for coalescer in list(_coalescers.values()):
+        coalescer.flush()
+
+
+def _forget_coalesced() -> None:
+    """In a forked child: the parent's waiting ids and locks are the parent's to send."""
+    global _coalescers_lock
+    _coalescers.clear()
+    _coalescers_lock = threading.Lock()
+
+
+atexit.register(flush_coalesced)
+os.register_at_fork(after_in_child=_forget_coalesced)
+
+
+def enqueue_ids_on_commit(name: str, ids: Sequence[Hashable], *, queue: str) -> None:
+    """Once the current transaction commits, send ``ids`` to the task ``name`` (whose one
+    argument is a list of ids), coalesced with the other ids this process commits within
+    ``SCORING_COALESCE_SECONDS``; a rollback sends nothing. In eager mode, or with a
+    window of 0, the task is sent (or run) at the commit, with this commit's ids alone."""
+    ids = list(ids)
+
+    def send() -> None:
+        if celery_app().conf.task_always_eager or not settings.SCORING_COALESCE_SECONDS:
+            enqueue(name, [ids], queue=queue)
+        else:
+            _coalescer(name, queue).add(ids)
+
+    transaction.on_commit(send)

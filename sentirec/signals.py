@@ -1,5 +1,8 @@
 """Model saves -> ``transaction.on_commit`` -> Celery. Nothing heavy runs in a request.
 
+A saved review's id joins the others this process commits within a short window, and
+they are scored by one task (``sentirec.queueing.enqueue_ids_on_commit``).
+
 After ``migrate``, the shipped sentiment model is put in the registry.
 """
 
@@ -13,7 +16,7 @@ from django.dispatch import receiver
 
 from sentirec.conf import settings
 from sentirec.models import Rating, Review, SentimentModel, SentimentStatus
-from sentirec.queueing import SCORE_REVIEWS, enqueue_on_commit
+from sentirec.queueing import SCORE_REVIEWS, enqueue_ids_on_commit
 from sentirec.services import registry
 from sentirec.services.stats import schedule_refresh
 
@@ -34,7 +37,7 @@ def review_saved(sender, instance: Review, raw: bool = False, **kwargs) -> None:
             user_id=instance.user_id, item_id=instance.item_id, defaults={"stars": instance.stars}
         )
     if instance.sentiment_status == SentimentStatus.PENDING:
-        enqueue_on_commit(SCORE_REVIEWS, [[instance.pk]], queue=settings.GPU_QUEUE)
+        enqueue_ids_on_commit(SCORE_REVIEWS, [instance.pk], queue=settings.GPU_QUEUE)
     _refresh_stats_on_commit(instance.item_id)
 
 

@@ -15,11 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from rest_framework.test import APIClient
 
 import sentirec
+from sentirec import queueing
 from sentirec.models import Review
-from sentirec.queueing import SWEEP_PENDING_REVIEWS, enqueue
+from sentirec.queueing import SCORE_REVIEWS, SWEEP_PENDING_REVIEWS, enqueue, flush_coalesced
 from socialsite.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +93,88 @@ def test_posting_a_review_with_the_broker_down_is_fast_and_saves_it(
         response = api.post(
             "/api/reviews/", {"item": item.pk, "text": "Great kettle.", "stars": 5}, format="json"
         )
+    flush_coalesced()  # the scoring task, which would go out a moment later
     elapsed = time.monotonic() - started
     assert response.status_code == 201, response.content
     assert callbacks  # the enqueues did run, and failed
     assert elapsed < 2  # was about 6 s per enqueue
     assert Review.objects.get(pk=response.json()["id"]).sentiment_status == "pending"
+
+
+def test_a_review_saved_while_the_broker_is_down_is_scored_later(
+    host_broker, user, item, settings, django_capture_on_commit_callbacks, caplog
+):
+    """Nothing is lost: the scoring task could not be sent, the review stays pending, and
+    the sweeper (as beat sends it) has it scored once the broker is back."""
+    host_broker(f"redis://127.0.0.1:{closed_port()}/0")
+    with django_capture_on_commit_callbacks(execute=True):
+        review = Review.objects.create(user=user, item=item, text="A wonderful, sturdy kettle.")
+    with caplog.at_level(logging.WARNING, "sentirec.queueing"):
+        flush_coalesced()
+    assert f"Could not enqueue {SCORE_REVIEWS}([{review.pk}],)" in caplog.text
+    review.refresh_from_db()
+    assert review.sentiment_status == "pending"
+
+    app.conf.task_always_eager = True  # the broker is back (in-process, for this test)
+    settings.SENTIREC = {"SWEEP_GRACE_SECONDS": 0}
+    assert enqueue(SWEEP_PENDING_REVIEWS, queue="sentirec.default")
+    review.refresh_from_db()
+    assert review.sentiment_status == "scored"
+    assert review.sentiment_label == "positive"
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple[str, list]]:
+    """What the site sends the broker (recorded, not sent), with tasks not run eagerly."""
+    calls: list[tuple[str, list]] = []
+    app.conf.task_always_eager = False  # the autouse _eager_celery fixture puts it back
+    monkeypatch.setattr(
+        queueing, "enqueue", lambda name, args, **options: calls.append((name, args)) or True
+    )
+    yield calls
+    flush_coalesced()
+
+
+def authors(prefix: str, n: int) -> list:
+    User = get_user_model()
+    return User.objects.bulk_create([User(username=f"{prefix}-{k}") for k in range(n)])
+
+
+def scoring_batches(calls: list[tuple[str, list]]) -> list[list[int]]:
+    return [args[0] for name, args in calls if name == SCORE_REVIEWS]
+
+
+def test_a_burst_of_posts_is_scored_by_one_task(
+    sent, item, settings, django_capture_on_commit_callbacks
+):
+    """Each post is its own transaction; their ids wait out the window together."""
+    settings.SENTIREC = {"SCORING_COALESCE_SECONDS": 0.2}
+    ids = []
+    for author in authors("burst", 20):
+        with django_capture_on_commit_callbacks(execute=True):
+            ids.append(Review.objects.create(user=author, item=item, text="Fine.").pk)
+    assert scoring_batches(sent) == []  # still inside the window
+    deadline = time.monotonic() + 5
+    while not scoring_batches(sent) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert scoring_batches(sent) == [ids]
+
+
+def test_a_full_batch_is_sent_at_once(sent, item, settings, django_capture_on_commit_callbacks):
+    """``SCORING_BATCH_SIZE`` waiting ids go at once (here from one transaction); a
+    rolled-back save sends nothing."""
+    settings.SENTIREC = {"SCORING_COALESCE_SECONDS": 60, "SCORING_BATCH_SIZE": 5}
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = [
+            Review.objects.create(user=author, item=item, text="Fine.").pk
+            for author in authors("batch", 12)
+        ]
+    assert scoring_batches(sent) == [ids[:5], ids[5:10]]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Review.objects.create(user=authors("gone", 1)[0], item=item, text="Gone.")
+        transaction.set_rollback(True)
+    flush_coalesced()
+    assert scoring_batches(sent) == [ids[:5], ids[5:10], ids[10:]]
 
 
 @pytest.mark.services
