@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular import utils as spectacular
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import authentication, parsers, renderers
+from rest_framework import authentication, parsers, renderers, serializers
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.throttling import BaseThrottle
+from rest_framework.validators import UniqueTogetherValidator
 
 from sentirec.api.errors import ErrorSerializer, exception_handler
 from sentirec.api.pagination import Pagination
@@ -37,6 +38,9 @@ ERROR_CODES = ("400", "401", "403", "404", "413", "429")
 #: accepts (or a multipart body so malformed that its type cannot be read).
 BODY_ERROR_CODES = ("415",)
 
+
+#: A text without NUL, as the schema writes it (empty text, where allowed, is its own branch).
+NO_NUL = "^[^\\x00]+$"
 
 #: True while ``sentirec.api.schema.Generator`` builds sentirec's schema.
 GENERATING_SENTIRECS_SCHEMA: ContextVar[bool] = ContextVar("sentirec_schema", default=False)
@@ -60,11 +64,33 @@ class Schema(AutoSchema):
     def _get_response_bodies(self, direction="response") -> dict:
         responses = super()._get_response_bodies(direction)
         reads_body = self.method in ("POST", "PUT", "PATCH")
-        for code in (*ERROR_CODES, *(BODY_ERROR_CODES if reads_body else ())):
+        creates = self.method == "POST" and self._creates_unique()
+        codes = (*ERROR_CODES, *(BODY_ERROR_CODES if reads_body else ()), *(("409",) * creates))
+        for code in codes:
             if code not in responses:
                 error = self._get_response_for_code(ErrorSerializer, code, direction=direction)
                 responses[code] = error
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False) -> dict:
+        """A text a client sends may not hold NUL (DRF refuses it: PostgreSQL cannot store
+        it), so the schema's strings say so."""
+        meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and meta.get("type") == "string"
+            and "pattern" not in meta
+        ):
+            meta["pattern"] = NO_NUL
+        return meta
+
+    def _creates_unique(self) -> bool:
+        """Whether the body's serializer refuses a second copy (a 409, ``errors``)."""
+        serializer = self.get_request_serializer()
+        declared = serializer if isinstance(serializer, type) else type(serializer)
+        validators = getattr(getattr(declared, "Meta", None), "validators", ())
+        return any(isinstance(validator, UniqueTogetherValidator) for validator in validators)
 
     def get_override_parameters(self) -> list:
         parameters = super().get_override_parameters()

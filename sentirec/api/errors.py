@@ -4,7 +4,9 @@
      "errors": {"text": ["The review text cannot be empty."]}}
 
 ``detail`` is always one readable sentence; ``errors`` (validation failures only) maps
-each field to its messages, as DRF reports them.
+each field to its messages, as DRF reports them. A write that only repeats what exists (a
+second review of the same item, following someone twice) is a 409 ``conflict``: the body
+is well formed, the site's state refuses it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,15 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
+def _codes(codes: Any) -> list[str]:
+    """Every code in DRF's nested ``get_codes()`` answer."""
+    if isinstance(codes, dict):
+        return [code for value in codes.values() for code in _codes(value)]
+    if isinstance(codes, list):
+        return [code for value in codes for code in _codes(value)]
+    return [codes]
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, with its many body shapes turned into :func:`error_body`."""
     if isinstance(exc, RequestDataTooBig):  # Django's own 400 page would answer otherwise
@@ -63,7 +74,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             if isinstance(response.data, dict)
             else {"non_field_errors": response.data}
         )
-        response.data = error_body(response.status_code, "invalid", _first_message(errors), errors)
+        if set(_codes(exc.get_codes())) == {"unique"}:  # a second review of the same item
+            response.status_code = 409
+        code = "conflict" if response.status_code == 409 else "invalid"
+        response.data = error_body(response.status_code, code, _first_message(errors), errors)
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         code = getattr(detail, "code", None) or "error"

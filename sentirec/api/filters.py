@@ -40,15 +40,30 @@ class ItemFilters(serializers.Serializer):
         return value or "top"
 
 
+class ItemFilter(VisibleItemField):
+    """An item's id as a filter: one that does not exist, or that the user may not see,
+    matches nothing (an empty page, as an unknown ``author`` does), not a 400."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if error.get_codes() != ["does_not_exist"]:
+                raise
+            return None  # no opinion is about no item
+
+
 class OpinionFilters(serializers.Serializer):
-    item = VisibleItemField(required=False, help_text="An item's id.")
+    item = ItemFilter(
+        required=False, help_text="An item's id (one that does not exist: no results)."
+    )
     author = serializers.CharField(
         required=False, allow_blank=True, max_length=150, help_text="A username (empty: anyone)."
     )
 
     def apply(self, rows: QuerySet, params: dict) -> QuerySet:
         if "item" in params:
-            rows = rows.filter(item=params["item"])
+            rows = rows.none() if params["item"] is None else rows.filter(item=params["item"])
         if params.get("author"):
             rows = rows.filter(**{username_field("user"): params["author"]})
         return rows

@@ -70,6 +70,46 @@ def prefix_components(result: dict, **kwargs) -> dict:
     return result
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _without_null(field: dict) -> dict:
+    """A nullable body field as a form writes it: a form field is text, so no null; an
+    empty value is DRF's null for a field that allows it."""
+    written = {key: value for key, value in field.items() if key != "nullable"}
+    return {"anyOf": [written, {"type": "string", "enum": [""]}]}
+
+
+def forms_write_null_as_empty(result: dict, **kwargs) -> dict:
+    """Form and multipart bodies get components of their own (``...Form``) in which a
+    nullable field is its value or empty: a form cannot send JSON's ``null`` (a client
+    sending the text "null" gets a 400), and DRF reads an empty form field as null."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            content = (
+                operation.get("requestBody", {}).get("content", {})
+                if isinstance(operation, dict)
+                else {}
+            )
+            for media_type in FORM_TYPES:
+                ref = content.get(media_type, {}).get("schema", {}).get("$ref", "")
+                name = ref[len(REF) :]
+                properties = schemas.get(name, {}).get("properties", {})
+                if not any(field.get("nullable") for field in properties.values()):
+                    continue
+                form = {
+                    **schemas[name],
+                    "properties": {
+                        key: _without_null(field) if field.get("nullable") else field
+                        for key, field in properties.items()
+                    },
+                }
+                schemas[f"{name}Form"] = form
+                content[media_type]["schema"] = {"$ref": f"{REF}{name}Form"}
+    return result
+
+
 #: drf-spectacular settings for sentirec's schema, over whatever the host set.
 SETTINGS = {
     "TITLE": "sentirec API",
@@ -85,6 +125,7 @@ SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sentirec.api.schema.prefix_components",
+        "sentirec.api.schema.forms_write_null_as_empty",
     ],
     "ENUM_NAME_OVERRIDES": {},
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,

@@ -3,12 +3,14 @@ API rejects exactly what forms and the admin reject, with the same messages."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.signals import setting_changed
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 from rest_framework.validators import UniqueTogetherValidator
@@ -113,12 +115,18 @@ class SentimentSerializer(serializers.Serializer):
     scored_at = serializers.DateTimeField(source="sentiment_scored_at", allow_null=True)
 
 
-class AsciiDecimalField(serializers.DecimalField):
-    """DRF's decimal, written in ASCII: Python reads any Unicode digit, so a full-width
-    "４" was taken as 4 stars, which the schema's number never promised."""
+#: Stars as the schema writes them: 0.5 to 5 in half steps, in ASCII digits.
+STARS_PATTERN = r"^(0\.5|[1-4](\.[05])?|5(\.0)?)$"
+
+
+@extend_schema_field({"type": "string", "pattern": STARS_PATTERN, "example": "4.5"})
+class StarsField(serializers.DecimalField):
+    """DRF's decimal for stars, as text in ASCII digits ("4", "3.5") or a JSON number.
+    DRF reads any Unicode digit (a full-width "４" was 4 stars) and pads or signs ("+4",
+    " 4"); the model's validator then keeps 0.5 to 5 in half steps, as the pattern says."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and not data.isascii():
+        if isinstance(data, str) and not re.fullmatch(r"[0-9]+(\.[0-9]+)?", data):
             self.fail("invalid")
         return super().to_internal_value(data)
 
@@ -130,7 +138,7 @@ class ItemFixedAfterCreation:
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
-        models.DecimalField: AsciiDecimalField,
+        models.DecimalField: StarsField,
     }
 
     def validate_item(self, item):

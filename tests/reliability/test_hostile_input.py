@@ -161,7 +161,8 @@ def test_odd_page_sizes_are_refused_or_capped(api, make_item, size):
 
 
 @pytest.mark.parametrize(
-    "stars", [-1, 0, 5.5, 4.25, 1e308, "1e400", "NaN", "Infinity", "", [], {}, True, HUGE]
+    "stars",
+    [-1, 0, 5.5, 4.25, 1e308, "1e400", "NaN", "Infinity", "", [], {}, True, HUGE, "+4", " 4"],
 )
 def test_odd_ratings_are_a_400_naming_stars(api, client, user, item, stars):
     api_paths = ["/api/ratings/", "/api/reviews/"]
