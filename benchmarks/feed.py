@@ -14,15 +14,17 @@ What it does, printing each step:
    user, follows per user) are exactly Ciao's, in-degrees (raters per item, followers
    per user) Ciao's in distribution, and the copies are one connected graph. Its model
    is Ciao's factors tiled over the copies (same serving cost as a trained one).
-3. Writes the same data as a django-activity-stream site would hold it (``Action`` rows
-   with generic foreign keys for actor, target and action object; generic ``Follow``
-   rows), and serves a naive feed built on read the way activity-stream's ``user_stream``
-   builds it: the follows' ids, an ``OR`` of ``actor_object_id IN (...)`` per content
-   type, newest 20 actions, generic relations prefetched.
+3. Writes the same data into django-activity-stream's own tables (installed for the
+   benchmark only: ``pip install "sentirec[bench]"``, settings ``benchmarks/feed_settings.py``):
+   one ``Action`` per rating (actor the user, target the item, action object the rating)
+   and one actor-only ``Follow`` per follow, and serves the naive feed with the library
+   itself: ``Action.objects.user(user)[:20]`` (its ``user_stream``), generic relations
+   fetched by the library.
 4. Serves the site with gunicorn (4 sync workers, persistent DB connections, the Redis
    cache) and, at each concurrency level, sends keep-alive HTTP clients: every sampled
-   user once with an empty cache (cold), then again (warm), for the API endpoint and
-   for ``feed()`` behind a bare JSON view; then the naive endpoint twice.
+   user once with an empty cache (cold), then again (warm), for the API endpoint, for
+   ``feed()`` behind a bare JSON view and for the naive feed, whose page is cached the
+   same way (the Django cache, ``FEED_CACHE_SECONDS``) so warm is compared with warm.
    Latency is measured server side, around the WSGI application, and reported with
    the client-side figure, SQL queries per request and requests/s.
 
@@ -55,9 +57,9 @@ CIAO = Path(os.environ.get("SENTIREC_SHARED_DATA", ROOT.parent / "shared" / "dat
 DATABASES = {"ciao": "sentirec_bench", "x10": "sentirec_bench_x10"}
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
-#: Redis databases: 8 broker (unused: tasks run in-process), 9 the cache.
-REDIS_DB = 8
-PORT = 8765
+#: Redis databases: this one the broker (unused: tasks run in-process), the next the cache.
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "8"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 WORKERS = 4
 NAIVE_PATH = "/bench/naive-feed/"
 LEAN_PATH = "/bench/feed/"
@@ -73,7 +75,7 @@ def site_env(scale: str) -> dict[str, str]:
         "DATABASE_URL": f"{POSTGRES}/{DATABASES[scale]}",
         "REDIS_URL": f"{REDIS}/{REDIS_DB}",
         "REDIS_CACHE_URL": f"{REDIS}/{REDIS_DB + 1}",
-        "DJANGO_SETTINGS_MODULE": "socialsite.settings",
+        "DJANGO_SETTINGS_MODULE": "feed_settings",
         # DEBUG is off, as in production: the site refuses the public demo key then.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or SECRET_KEY,
         "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
@@ -194,78 +196,44 @@ def _grow_x10() -> None:
     print(f"  item stats refreshed ({time.monotonic() - started:.0f} s)", flush=True)
 
 
-NAIVE_SQL = """
-CREATE TABLE IF NOT EXISTS bench_naive_follow (
-  id bigserial PRIMARY KEY, user_id integer NOT NULL, content_type_id integer NOT NULL,
-  object_id varchar(255) NOT NULL, actor_only boolean NOT NULL, flag varchar(255) NOT NULL,
-  started timestamptz NOT NULL);
-CREATE TABLE IF NOT EXISTS bench_naive_action (
-  id bigserial PRIMARY KEY,
-  actor_content_type_id integer NOT NULL, actor_object_id varchar(255) NOT NULL,
-  verb varchar(255) NOT NULL, description text,
-  target_content_type_id integer, target_object_id varchar(255),
-  action_object_content_type_id integer, action_object_object_id varchar(255),
-  timestamp timestamptz NOT NULL, public boolean NOT NULL, data jsonb);
-"""
-
-# The indexes django-activity-stream declares (db_index on the object ids, timestamp,
-# public; the follow's user and generic key).
-NAIVE_INDEXES = """
-CREATE INDEX IF NOT EXISTS bench_naive_follow_user ON bench_naive_follow (user_id);
-CREATE INDEX IF NOT EXISTS bench_naive_follow_obj
-  ON bench_naive_follow (content_type_id, object_id);
-CREATE INDEX IF NOT EXISTS bench_naive_action_actor ON bench_naive_action (actor_object_id);
-CREATE INDEX IF NOT EXISTS bench_naive_action_target ON bench_naive_action (target_object_id);
-CREATE INDEX IF NOT EXISTS bench_naive_action_object
-  ON bench_naive_action (action_object_object_id);
-CREATE INDEX IF NOT EXISTS bench_naive_action_time ON bench_naive_action (timestamp);
-CREATE INDEX IF NOT EXISTS bench_naive_action_public ON bench_naive_action (public);
-"""
-
-
-def _naive_tables() -> None:
-    """The site's opinions and follows as activity-stream rows (one action per rating)."""
+def _actstream_rows() -> None:
+    """The site's ratings and follows as django-activity-stream rows, written in SQL (the
+    library's ``action.send`` would take hours for 2.8M ratings): one public action per
+    rating, ``<user> rated <item>`` with the rating as action object, and one actor-only
+    follow per follow, as ``actstream.actions.follow`` writes them."""
+    from actstream import registry
+    from actstream.models import Action, Follow
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
 
     from sentirec.models import Item, Rating
 
-    _sql(NAIVE_SQL)
-    from django.db import connection
-
+    registry.register(get_user_model(), Item, Rating)
+    if Action.objects.exists() and Action.objects.count() == Rating.objects.count():
+        print("  django-activity-stream tables already filled", flush=True)
+        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM bench_naive_action) = "
-            "(SELECT count(*) FROM sentirec_rating) AND EXISTS (SELECT 1 FROM bench_naive_action)"
-        )
-        if cursor.fetchone()[0]:
-            print("  naive activity-stream tables already filled", flush=True)
-            return
-        cursor.execute("TRUNCATE bench_naive_action, bench_naive_follow")
+        cursor.execute(f"TRUNCATE {Action._meta.db_table}, {Follow._meta.db_table}")
     started = time.monotonic()
     ct = ContentType.objects.get_for_model
-    params = {
-        "user": ct(get_user_model()).pk,
-        "item": ct(Item).pk,
-        "rating": ct(Rating).pk,
-    }
+    params = {"user": ct(get_user_model()).pk, "item": ct(Item).pk, "rating": ct(Rating).pk}
     _sql(
-        """INSERT INTO bench_naive_action (actor_content_type_id, actor_object_id, verb,
-             target_content_type_id, target_object_id, action_object_content_type_id,
-             action_object_object_id, timestamp, public)
-           SELECT %(user)s, user_id::text, 'rated', %(item)s, item_id::text, %(rating)s,
-                  id::text, created, true FROM sentirec_rating""",
+        f"""INSERT INTO {Action._meta.db_table} (actor_content_type_id, actor_object_id, verb,
+              target_content_type_id, target_object_id, action_object_content_type_id,
+              action_object_object_id, timestamp, public)
+            SELECT %(user)s, user_id::text, 'rated', %(item)s, item_id::text, %(rating)s,
+                   id::text, created, true FROM sentirec_rating""",
         params,
     )
     _sql(
-        """INSERT INTO bench_naive_follow (user_id, content_type_id, object_id, actor_only,
-             flag, started)
-           SELECT follower_id, %(user)s, followee_id::text, true, '', created
-           FROM sentirec_follow""",
+        f"""INSERT INTO {Follow._meta.db_table} (user_id, content_type_id, object_id,
+              actor_only, flag, started)
+            SELECT follower_id, %(user)s, followee_id::text, true, '', created
+            FROM sentirec_follow""",
         params,
     )
-    _sql(NAIVE_INDEXES)
-    print(f"  naive tables filled ({time.monotonic() - started:.0f} s)", flush=True)
+    print(f"  django-activity-stream tables filled ({time.monotonic() - started:.0f} s)")
 
 
 def _train_ciao_model() -> None:
@@ -387,7 +355,7 @@ def prepare(scale: str, users: int) -> None:
     else:
         _grow_x10()
         _tile_model()
-    _naive_tables()
+    _actstream_rows()
     _sql("ANALYZE")
     plan = {"counts": _counts(), "users": _sample(users)}
     plan_file(scale).parent.mkdir(parents=True, exist_ok=True)
@@ -479,79 +447,21 @@ def lean_view():
 
 
 def naive_view():
-    """django-activity-stream's user stream, as its ``ActionManager.user`` builds it."""
-    from collections import defaultdict
-
+    """django-activity-stream's user stream (``Action.objects.user``), newest 20 actions
+    with the library's generic relations, cached per user like the feed's pages."""
+    from actstream import registry
+    from actstream.models import Action
     from django.contrib.auth import get_user_model
-    from django.contrib.contenttypes.fields import GenericForeignKey
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import models
-    from django.db.models import Q
+    from django.core.cache import cache
     from django.http import JsonResponse
 
-    class NaiveFollow(models.Model):
-        user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE, related_name="+")
-        content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-        object_id = models.CharField(max_length=255)
-        follow_object = GenericForeignKey()
-        actor_only = models.BooleanField(default=True)
-        flag = models.CharField(max_length=255, blank=True)
-        started = models.DateTimeField()
+    from sentirec.conf import settings
+    from sentirec.models import Item, Rating
 
-        class Meta:
-            app_label = "sentirec"
-            db_table = "bench_naive_follow"
-            managed = False
+    registry.register(get_user_model(), Item, Rating)
 
-        def __str__(self) -> str:
-            return f"{self.user_id} follows {self.object_id}"
-
-    class NaiveAction(models.Model):
-        actor_content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
-        actor_object_id = models.CharField(max_length=255)
-        actor = GenericForeignKey("actor_content_type", "actor_object_id")
-        verb = models.CharField(max_length=255)
-        target_content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
-        target_object_id = models.CharField(max_length=255)
-        target = GenericForeignKey("target_content_type", "target_object_id")
-        action_object_content_type = models.ForeignKey(
-            ContentType, models.CASCADE, related_name="+"
-        )
-        action_object_object_id = models.CharField(max_length=255)
-        action_object = GenericForeignKey("action_object_content_type", "action_object_object_id")
-        timestamp = models.DateTimeField()
-        public = models.BooleanField()
-        data = models.JSONField(null=True)
-
-        class Meta:
-            app_label = "sentirec"
-            db_table = "bench_naive_action"
-            managed = False
-            ordering = ("-timestamp",)
-
-        def __str__(self) -> str:
-            return f"{self.actor_object_id} {self.verb} {self.target_object_id}"
-
-    def user_stream(user):
-        actors_by_content_type = defaultdict(list)
-        follows = NaiveFollow.objects.filter(user=user).values_list(
-            "content_type_id", "object_id", "actor_only"
-        )
-        for content_type_id, object_id, _actor_only in follows.iterator():
-            actors_by_content_type[content_type_id].append(object_id)
-        q = Q()
-        for content_type_id, object_ids in actors_by_content_type.items():
-            q |= Q(actor_content_type=content_type_id, actor_object_id__in=object_ids)
-        if not actors_by_content_type:
-            return NaiveAction.objects.none()
-        return NaiveAction.objects.filter(q, public=True)
-
-    def view(request):
-        user = token_user(request)
-        if user is None:
-            return JsonResponse({"detail": "token required"}, status=401)
-        actions = user_stream(user).prefetch_related("actor", "target", "action_object")[:20]
-        entries = [
+    def entries(user) -> list[dict]:
+        return [
             {
                 "actor": action.actor.get_username(),
                 "verb": action.verb,
@@ -559,9 +469,19 @@ def naive_view():
                 "stars": float(action.action_object.stars),
                 "timestamp": action.timestamp.isoformat(),
             }
-            for action in actions
+            for action in Action.objects.user(user)[:20]
         ]
-        return JsonResponse({"entries": entries})
+
+    def view(request):
+        user = token_user(request)
+        if user is None:
+            return JsonResponse({"detail": "token required"}, status=401)
+        key = f"bench:naive-feed:{user.pk}"
+        page = cache.get(key)
+        if page is None:
+            page = entries(user)
+            cache.set(key, page, settings.FEED_CACHE_SECONDS)
+        return JsonResponse({"entries": page})
 
     return view
 
@@ -663,7 +583,7 @@ def wait_for_server(process: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], float]:
+def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], tuple[float, float]]:
     plan = json.loads(plan_file(scale).read_text())
     warmup, users = plan["users"][:WARMUP], plan["users"][WARMUP:]
     command = [
@@ -673,6 +593,7 @@ def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], float]:
     ]  # fmt: skip
     env = {**site_env(scale), "CONN_MAX_AGE": "600", "DEBUG": "0"}
     print(f"[{scale}] serving with {WORKERS} gunicorn workers", flush=True)
+    load_before = os.getloadavg()[1]
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
         wait_for_server(process)
@@ -685,13 +606,14 @@ def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], float]:
                 flush_cache()
                 runs.append(hammer(f"{label} cold", path, users, clients))
                 runs.append(hammer(f"{label} warm", path, users, clients))
+            flush_cache()
             runs.append(hammer("naive cold", NAIVE_PATH, users, clients))
             runs.append(hammer("naive warm", NAIVE_PATH, users, clients))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
     rows = [run.row() for run in runs]
-    load = os.getloadavg()[1]
+    load = (load_before, os.getloadavg()[1])
     for row in rows:
         print(
             f"  {row['run']:<12} x{row['clients']:<2} n={row['n']:<4} p50={row['p50']:7.1f} ms"
@@ -700,7 +622,7 @@ def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], float]:
             f"{row['max_queries']})  errors {row['errors']}",
             flush=True,
         )
-    print(f"  5-minute load average: {load:.1f}", flush=True)
+    print(f"  5-minute load average: {load[0]:.1f} before, {load[1]:.1f} after", flush=True)
     return plan["counts"], rows, load
 
 
@@ -723,9 +645,12 @@ def report(results: dict, levels: list[int], users: int) -> str:
         "function behind a bare JSON view (no DRF serializers), to separate the feed's cost "
         "from the API's. Latency is server side (around the WSGI "
         "app); client p95 includes the loopback and the client threads. The naive feed is "
-        "django-activity-stream's `user_stream` over generic `Action`/`Follow` rows (one "
-        "action per rating, newest 20, generic relations prefetched), written inside the "
-        "benchmark; it has no cache, no ranking and no explanations.",
+        'django-activity-stream itself (2.x, `pip install "sentirec[bench]"`): '
+        "`Action.objects.user(user)[:20]` over its own `Action`/`Follow` tables, fed the "
+        "same data (one action per rating, one follow per follow), generic relations "
+        "fetched by the library; no ranking and no explanations. Its page is cached per "
+        "user in the same Redis cache for `FEED_CACHE_SECONDS`, so warm is compared with "
+        "warm (a cache hit against a cache hit) and cold with cold (both caches empty).",
         "",
     ]
     for scale, (counts, rows, load) in results.items():
@@ -733,8 +658,9 @@ def report(results: dict, levels: list[int], users: int) -> str:
         lines += [
             f"### {scale}: {described}",
             "",
-            f"5-minute load average at the end of the runs: {load:.1f} (on {os.cpu_count()} "
-            "cores; anything above the benchmark's own load is other work on the machine).",
+            f"5-minute load average (`uptime`): {load[0]:.1f} before the runs, {load[1]:.1f} "
+            f"at their end, on {os.cpu_count()} cores; anything above the benchmark's own "
+            "load (about 1-2) is other work on the machine, and slows every row alike.",
             "",
         ]
         lines += [
