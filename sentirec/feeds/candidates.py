@@ -10,7 +10,7 @@ caps count only items the feed can show. The numbers go to the pure
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -152,28 +152,30 @@ NO_OVERLAP = Overlap(0.0, 0, 0)
 
 
 def overlaps(
-    viewer_id: int | None, user_ids: Iterable[int], *, count_ratings: bool = False
+    viewer_id: int | None, user_ids: Iterable[int], *, counted: Collection[int] = ()
 ) -> dict[int, Overlap]:
-    """Per user, their agreement with the viewer from stars on co-rated items, and with
-    ``count_ratings`` their number of ratings: one grouped query.
+    """Per user, their agreement with the viewer from stars on co-rated items, and for the
+    ``counted`` users their number of ratings: one grouped query (none for a visitor with
+    nobody to count).
 
-    Without ``count_ratings`` only the co-rated rows are read (a semi-join on the
-    viewer's items); with it, all of these users' ratings, so keep the users few. The
-    viewer's stars come by unique-index lookup, for co-rated rows only. Agreement is
-    ``1 - mean |a - b|`` on the [-1, 1] scale, as ``scoring.opinion_agreement``.
+    Only the co-rated rows are read (a semi-join on the viewer's items), and all the rows
+    of the ``counted`` users, so keep those few. The viewer's stars come by unique-index
+    lookup, for co-rated rows only. Agreement is ``1 - mean |a - b|`` on the [-1, 1]
+    scale, as ``scoring.opinion_agreement``.
     """
+    counted = set(counted)
     rows = Rating.objects.filter(user_id__in=list(user_ids)).order_by()
+    everything = Q(user_id__in=list(counted))
     if viewer_id is None:
-        if not count_ratings:
+        if not counted:
             return {}
-        counted = rows.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
-        return {uid: Overlap(0.0, 0, n) for uid, n in counted}
+        grouped = rows.filter(everything).values("user_id").annotate(n=Count("pk"))
+        return {uid: Overlap(0.0, 0, n) for uid, n in grouped.values_list("user_id", "n")}
     mine = Rating.objects.filter(user_id=viewer_id)
     shared = Q(item_id__in=mine.values("item_id"))
-    if not count_ratings:
-        rows = rows.filter(shared)
+    rows = rows.filter(shared | everything) if counted else rows.filter(shared)
     hers = Subquery(mine.filter(item_id=OuterRef("item_id")).values("stars")[:1])
-    counted = (
+    grouped = (
         rows.values("user_id")
         .annotate(
             n=Count("pk"),
@@ -184,8 +186,8 @@ def overlaps(
     )
     unit = 2.0 / (STAR_MAX - STAR_MIN)
     return {
-        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n if count_ratings else 0)
-        for uid, n, shared, gap in counted
+        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n if uid in counted else 0)
+        for uid, n, shared, gap in grouped
     }
 
 
@@ -351,11 +353,11 @@ def review_texts(review_ids: Iterable[int]) -> dict[int, str]:
     return dict(Review.objects.filter(pk__in=ids).order_by().values_list("pk", "text"))
 
 
-def without_news(viewer_id: int, author_ids: Sequence[int]) -> dict[int, bool]:
-    """The authors with no opinion on an item the viewer has not seen, each mapped to
-    whether they have any opinion at all (one query, four index probes per author)."""
+def without_news(viewer_id: int, author_ids: Sequence[int]) -> set[int]:
+    """The authors with no opinion on an item the viewer has not seen (one query, two
+    index probes per author)."""
     if not author_ids:
-        return {}
+        return set()
     theirs = {"user_id": OuterRef("pk")}
     rows = (
         get_user_model()
@@ -363,10 +365,8 @@ def without_news(viewer_id: int, author_ids: Sequence[int]) -> dict[int, bool]:
         .annotate(
             new_rating=Exists(unseen(Rating.objects.filter(**theirs), viewer_id)),
             new_review=Exists(unseen(Review.objects.filter(**theirs), viewer_id)),
-            any_rating=Exists(Rating.objects.filter(**theirs)),
-            any_review=Exists(Review.objects.filter(**theirs)),
         )
         .filter(new_rating=False, new_review=False)
-        .values_list("pk", "any_rating", "any_review")
+        .values_list("pk", flat=True)
     )
-    return {pk: rated or reviewed for pk, rated, reviewed in rows}
+    return set(rows)

@@ -24,7 +24,7 @@ from sentirec.feeds.cache import PageCache
 from sentirec.feeds.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
 from sentirec.feeds.explain import excerpt, explanation, headline
 from sentirec.feeds.page import Contributor, FeedEntry, FeedPage, QuietFollowee
-from sentirec.feeds.suggestions import Suggestion, suggest
+from sentirec.feeds.suggestions import Suggestion, named, suggest
 from sentirec.recommend.scoring import (
     BlendWeights,
     Candidate,
@@ -133,18 +133,22 @@ def build_page(
     ranked = rank(_candidates(pool, facts, model), social, blend_weights(), limit=start + size + 1)
     chosen = ranked[start : start + size]
     first = page == 1
+    who: list[Suggestion] = []
+    if first:
+        who = suggest(viewer_id, [f.user_id for f in follows], settings.FEED_SUGGESTIONS)
+    # Everyone the page names, quoted or suggested, in one query.
+    display = display_names(
+        {c.user_id for r in chosen for c in r.explanation.contributors[:MAX_CONTRIBUTORS]}
+        | {s.user_id for s in who if not s.display_name}
+    )
     return FeedPage(
         user_id=viewer_id,
         page=page,
         page_size=size,
-        entries=_entries(chosen, rows, names),
+        entries=_entries(chosen, rows, names, display),
         has_next=len(ranked) > start + size,
         cold_start=not social,
-        who_to_follow=(
-            suggest(viewer_id, [f.item_id for f in quality], settings.FEED_SUGGESTIONS)
-            if first
-            else []
-        ),
+        who_to_follow=named(who, display),
         quiet=_quiet(viewer_id, follows, rows.opinions) if first and follows else [],
     )
 
@@ -153,14 +157,19 @@ def _quiet(
     viewer_id: int, follows: Sequence[Followee], read: Sequence[Opinion]
 ) -> list[QuietFollowee]:
     """The followees with no opinion the viewer has not seen, so the page can say why
-    they are missing from it. Those whose opinions the page already read have news; only
-    the others are looked up (one query, none when every followee spoke)."""
+    they are missing from it. Those whose opinions the page already read have news, and
+    those never active (no last activity) have said nothing yet; only the others are
+    looked up (one query, none when there are no others)."""
     spoke = {o.user_id for o in read}
-    names = {f.user_id: f.username for f in follows if f.user_id not in spoke}
-    silent = candidates.without_news(viewer_id, list(names))
+    silent = [f for f in follows if f.user_id not in spoke]
+    never = {f.user_id for f in silent if f.last_active is None}
+    seen_all = candidates.without_news(
+        viewer_id, [f.user_id for f in silent if f.user_id not in never]
+    )
     return [
-        QuietFollowee(uid, names[uid], "seen_all" if has_any else "nothing_yet")
-        for uid, has_any in sorted(silent.items(), key=lambda kv: names[kv[0]])
+        QuietFollowee(f.user_id, f.username, "nothing_yet" if f.user_id in never else "seen_all")
+        for f in sorted(silent, key=lambda f: f.username)
+        if f.user_id in never or f.user_id in seen_all
     ]
 
 
@@ -229,7 +238,10 @@ def _stats(item: Model):
 
 
 def _entries(
-    chosen: Sequence[RankedItem], rows: OpinionRows, names: dict[int, str]
+    chosen: Sequence[RankedItem],
+    rows: OpinionRows,
+    names: dict[int, str],
+    display: dict[int, str],
 ) -> list[FeedEntry]:
     items = candidates.items_with_stats(r.item_id for r in chosen)
     shown = {r.item_id: r.explanation.contributors[:MAX_CONTRIBUTORS] for r in chosen}
@@ -240,8 +252,6 @@ def _entries(
     }
     texts = candidates.review_texts(rid for rid in quoted.values() if rid is not None)
     opinions = {(o.user_id, o.item_id): o for o in rows.opinions}
-    shown_people = {c.user_id for contributions in shown.values() for c in contributions}
-    display = display_names(shown_people)
     entries = []
     for ranked in chosen:
         item = items.get(ranked.item_id)

@@ -2,26 +2,40 @@
 
 The pool is bounded: friends of friends when the viewer follows people, topped up with
 the people who rated the best items, so it stays useful after the first follows.
-``scoring.who_to_follow`` ranks it; this module fetches the pool (with names) and its
-activity and agreement in a few queries, and words the reason.
+``scoring.who_to_follow`` ranks it; this module fetches the pool and its activity and
+agreement, and words the reason.
+
+The top-up is the same for every viewer (the most active raters of the best items a
+visitor may see, with their names and numbers of ratings), so it is built once per
+``FEED_CACHE_SECONDS`` for the whole site (:func:`site_raters`) instead of on every first
+page; a page then asks only for its friends of friends and their agreement with the
+viewer (two queries, none for a visitor). Display names of friends of friends are left to
+the caller, which fetches them with the page's other names in one query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count
 
+from sentirec.conf import settings
 from sentirec.feeds.candidates import NO_OVERLAP, Overlap, overlaps, username_field
-from sentirec.models import Follow, Rating
+from sentirec.models import Follow, ItemStats, Rating
 from sentirec.recommend.scoring import FollowSuggestion, who_to_follow
+from sentirec.services.items import only_visible
 from sentirec.services.people import display_names
 
 #: People considered before ranking.
 POOL = 50
 #: How many of the best items' raters form the pool of a viewer who follows nobody.
 TOP_ITEMS = 20
+#: Raters kept site-wide: room for leaving out the viewer and the people they follow.
+SITE_RATERS = 2 * POOL
+RATERS_KEY = "sentirec:feed:site-raters"
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,50 @@ class Suggestion:
     score: float
     reason: str
     display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Rater:
+    """One of the most active raters of the site's best items."""
+
+    user_id: int
+    username: str
+    display_name: str
+    ratings: int
+
+
+def site_raters() -> list[Rater]:
+    """The most active raters of the best items a visitor may see, most of those items
+    first: from the cache, else three queries, kept for ``FEED_CACHE_SECONDS`` (a rater's
+    count of ratings may be that stale; nothing else depends on it)."""
+    found = cache.get(RATERS_KEY)
+    if found is None:
+        found = _site_raters()
+        if settings.FEED_CACHE_SECONDS:
+            cache.set(RATERS_KEY, found, settings.FEED_CACHE_SECONDS)
+    return found
+
+
+def _site_raters() -> list[Rater]:
+    best = (
+        only_visible(ItemStats.objects.all(), AnonymousUser())
+        .order_by("-weighted_score", "item_id")
+        .values_list("item_id", flat=True)[:TOP_ITEMS]
+    )
+    ranked = list(
+        Rating.objects.filter(item_id__in=list(best), user__is_active=True)
+        .values("user_id", f"user__{username_field()}")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user_id")
+        .values_list("user_id", f"user__{username_field()}")[:SITE_RATERS]
+    )
+    ids = [pk for pk, _ in ranked]
+    counts = overlaps(None, ids, counted=ids)
+    names = display_names(ids)
+    return [
+        Rater(pk, name, names.get(pk, name), counts.get(pk, NO_OVERLAP).ratings)
+        for pk, name in ranked
+    ]
 
 
 def _friends_of_friends(viewer_id: int) -> dict[int, tuple[str, int]]:
@@ -50,21 +108,6 @@ def _friends_of_friends(viewer_id: int) -> dict[int, tuple[str, int]]:
     return {pk: (name, n) for pk, name, n in rows}
 
 
-def _raters(viewer_id: int | None, item_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
-    """People who rated the best items (most of them first): a pool with no social ties."""
-    rows = Rating.objects.filter(item_id__in=list(item_ids[:TOP_ITEMS]), user__is_active=True)
-    if viewer_id is not None:
-        mine = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
-        rows = rows.exclude(user_id=viewer_id).exclude(user_id__in=mine)
-    ranked = (
-        rows.values("user_id", f"user__{username_field()}")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "user_id")
-        .values_list("user_id", f"user__{username_field()}")[:POOL]
-    )
-    return {pk: (name, 0) for pk, name in ranked}
-
-
 def _reason(suggestion: FollowSuggestion, fof: int, overlap: Overlap) -> str:
     parts = suggestion.components
     best = max(parts, key=lambda name: parts[name]) if parts else "activity"
@@ -75,37 +118,53 @@ def _reason(suggestion: FollowSuggestion, fof: int, overlap: Overlap) -> str:
     return f"Active reviewer: {overlap.ratings} rating{'s' if overlap.ratings != 1 else ''}"
 
 
-def suggest(viewer_id: int | None, top_item_ids: Sequence[int], limit: int) -> list[Suggestion]:
+def suggest(viewer_id: int | None, follows: Collection[int], limit: int) -> list[Suggestion]:
     """Up to ``limit`` accounts for the viewer (or for a visitor) to follow, best first:
-    friends of friends before the people who rated the best items."""
+    friends of friends before the site's most active raters. ``follows`` are the ids the
+    viewer follows. A friend of a friend's ``display_name`` is empty: see :func:`named`."""
     if limit <= 0:
         return []
-    pool = _friends_of_friends(viewer_id) if viewer_id is not None else {}
+    pool = _friends_of_friends(viewer_id) if viewer_id is not None and follows else {}
+    raters = {r.user_id: r for r in site_raters()}
     if len(pool) < POOL:  # a few friends of friends, topped up so the list stays useful
-        raters = [(pk, v) for pk, v in _raters(viewer_id, top_item_ids).items() if pk not in pool]
-        pool |= dict(raters[: POOL - len(pool)])
+        skip = {viewer_id, *follows, *pool}
+        top_up = [r for r in raters.values() if r.user_id not in skip][: POOL - len(pool)]
+        pool |= {r.user_id: (r.username, 0) for r in top_up}
     if not pool:
         return []
     ids = list(pool)
-    overlap = overlaps(viewer_id, ids, count_ratings=True)
-    facts = [overlap.get(pk, NO_OVERLAP) for pk in ids]
+    found = overlaps(viewer_id, ids, counted=[pk for pk in ids if pk not in raters])
+    facts = {
+        pk: replace(found.get(pk, NO_OVERLAP), ratings=raters[pk].ratings)
+        if pk in raters
+        else found.get(pk, NO_OVERLAP)
+        for pk in ids
+    }
     ranked = who_to_follow(
         ids,
         [pool[pk][1] for pk in ids],
-        [o.ratings for o in facts],
-        [o.agreement for o in facts],
-        [o.shared for o in facts],
+        [facts[pk].ratings for pk in ids],
+        [facts[pk].agreement for pk in ids],
+        [facts[pk].shared for pk in ids],
     )
     # Friends of friends first (the ranking within each group is kept), then the top-up.
     ranked = sorted(ranked, key=lambda s: pool[s.user_id][1] == 0)[:limit]
-    names = display_names(s.user_id for s in ranked)
     return [
         Suggestion(
             s.user_id,
             pool[s.user_id][0],
             s.score,
-            _reason(s, pool[s.user_id][1], overlap.get(s.user_id, NO_OVERLAP)),
-            names.get(s.user_id, pool[s.user_id][0]),
+            _reason(s, pool[s.user_id][1], facts[s.user_id]),
+            raters[s.user_id].display_name if s.user_id in raters else "",
         )
         for s in ranked
+    ]
+
+
+def named(suggestions: list[Suggestion], display: dict[int, str]) -> list[Suggestion]:
+    """The suggestions with the display names they lack taken from ``display`` (or their
+    usernames)."""
+    return [
+        s if s.display_name else replace(s, display_name=display.get(s.user_id, s.username))
+        for s in suggestions
     ]
