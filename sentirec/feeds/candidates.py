@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Avg, Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Abs, JSONObject
 
@@ -222,8 +223,10 @@ def recent_opinions(
     """The authors' most recent opinions on items the viewer has not seen, at most ``limit``,
     with those items' stats.
 
-    Two queries: ratings (each with its review, if any, fetched by a unique-index lookup)
-    and reviews written without stars, which have no rating row.
+    The authors' newest ratings (each with its review, if any, fetched by a unique-index
+    lookup) and their newest reviews written without stars, which have no rating row: one
+    query (``UNION ALL`` of the two, each limited before its per-row lookups run) where the
+    database allows a limit inside a union (PostgreSQL, MySQL), else two.
     """
     if not author_ids:
         return OpinionRows([], {}, {})
@@ -237,12 +240,12 @@ def recent_opinions(
         confidence="sentiment_confidence",
         highlights="sentiment_highlights",
     )
-    stats = ("quality", "last_activity")
+    columns = ("user_id", "item_id", "stars", "updated", "review", "quality", "last_activity")
     rated = (
         _with_stats(unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id, shown))
         .annotate(review=Subquery(review.values(data=review_json)[:1]))
         .order_by("-updated", "-id")
-        .values_list("user_id", "item_id", "stars", "updated", "review", *stats)[:limit]
+        .values_list(*columns)[:limit]
     )
     starless = (
         _with_stats(
@@ -252,49 +255,37 @@ def recent_opinions(
                 shown,
             )
         )
+        .annotate(review=review_json)
         .order_by("-updated", "-id")
-        .values_list(
-            "id",
-            "user_id",
-            "item_id",
-            "updated",
-            "sentiment_status",
-            "sentiment_score",
-            "sentiment_confidence",
-            "sentiment_highlights",
-            *stats,
-        )[:limit]
+        .values_list(*columns)[:limit]
     )
-    found: list[tuple[datetime, Opinion, int | None]] = []
+    if connections[rated.db].features.supports_slicing_ordering_in_compound:
+        newest = list(rated.union(starless, all=True).order_by("-updated")[:limit])
+    else:
+        newest = sorted([*rated, *starless], key=lambda row: row[3], reverse=True)[:limit]
+    opinions: list[Opinion] = []
+    review_ids: dict[tuple[int, int], int] = {}
     facts: dict[int, ItemFacts] = {}
-    for user_id, item_id, stars, updated, data, quality, last in rated:
+    for user_id, item_id, stars, updated, data, quality, last in newest:
         facts[item_id] = ItemFacts(item_id, quality or 0.0, last)
         if data is None:
-            opinion = Opinion(user_id, item_id, float(stars), updated_at=updated)
-            found.append((updated, opinion, None))
+            opinions.append(Opinion(user_id, item_id, float(stars), updated_at=updated))
             continue
-        opinion = _review_opinion(
-            user_id,
-            item_id,
-            stars,
-            updated,
-            data["status"],
-            data["score"],
-            data["confidence"],
-            _json_list(data["highlights"]),
+        data = json.loads(data) if isinstance(data, str) else data
+        opinions.append(
+            _review_opinion(
+                user_id,
+                item_id,
+                stars,
+                updated,
+                data["status"],
+                data["score"],
+                data["confidence"],
+                _json_list(data["highlights"]),
+            )
         )
-        found.append((updated, opinion, data["id"]))
-    for review_id, user_id, item_id, updated, *sentiment, quality, last in starless:
-        facts[item_id] = ItemFacts(item_id, quality or 0.0, last)
-        opinion = _review_opinion(user_id, item_id, None, updated, *sentiment)
-        found.append((updated, opinion, review_id))
-    found.sort(key=lambda row: row[0], reverse=True)
-    kept = found[:limit]
-    return OpinionRows(
-        [opinion for _, opinion, _ in kept],
-        {(o.user_id, o.item_id): rid for _, o, rid in kept if rid is not None},
-        {o.item_id: facts[o.item_id] for _, o, _ in kept},
-    )
+        review_ids[(user_id, item_id)] = data["id"]
+    return OpinionRows(opinions, review_ids, facts)
 
 
 def _json_list(value) -> list:
