@@ -269,32 +269,38 @@ def _tile_model() -> None:
         return
     source = PreferenceModel.objects.get(is_active=True)
     with source.file.open("rb") as handle:
-        state = serving.from_bytes(handle.read()).to_state()
-    maps = {}
-    for kind in ("u", "i"):
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT old, new FROM bench_{kind}map ORDER BY k, old")
-            pairs = np.array(cursor.fetchall(), dtype=np.int64)
-        maps[kind] = pairs
+        stored = serving.from_bytes(handle.read())
+    state = stored.model.to_state()
     tiled = dict(state)
-    for kind, ids_key, tables in (
-        ("u", "user_ids", ("user_bias", "user_vectors", "trust_vectors")),
-        ("i", "item_ids", ("item_bias", "item_vectors", "implicit_vectors")),
+    keys = {}
+    for kind, ids_key, known, tables in (
+        ("u", "user_ids", stored.user_keys, ("user_bias", "user_vectors", "trust_vectors")),
+        (
+            "i",
+            "item_ids",
+            stored.item_keys,
+            ("item_bias", "item_vectors", "implicit_vectors", "group_ids"),
+        ),
     ):
-        ids = state[ids_key]
-        pairs = maps[kind]
-        pairs = pairs[np.isin(pairs[:, 0], ids)]
-        rows = np.searchsorted(ids, pairs[:, 0])
-        order = np.argsort(pairs[:, 1])
-        tiled[ids_key] = pairs[order, 1]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT old, new FROM bench_{kind}map ORDER BY new")
+            pairs = np.array(cursor.fetchall(), dtype=np.int64)
+        # Rows of the stored arrays are aligned with the stored keys; each copy of a key
+        # gets its original's row, and the copies are numbered 0..n-1 in key order.
+        row_of = {int(key): row for row, key in enumerate(known)}
+        pairs = pairs[[int(old) in row_of for old in pairs[:, 0]]]
+        rows = np.array([row_of[int(old)] for old in pairs[:, 0]], dtype=np.int64)
+        tiled[ids_key] = np.arange(len(pairs))
+        keys[kind] = pairs[:, 1].tolist()
         for name in tables:
             if state.get(name) is not None:
-                tiled[name] = np.asarray(state[name])[rows[order]]
+                tiled[name] = np.asarray(state[name])[rows]
     model = SocialMF.from_state(tiled)
     registered = PreferenceModel(
         version=f"{source.version[:50]}-x10", config=source.config, metrics=source.metrics
     )
-    registered.file.save(f"bench/{registered.version}.npz", ContentFile(serving.to_bytes(model)))
+    data = serving.to_bytes(model, keys["u"], keys["i"])
+    registered.file.save(f"bench/{registered.version}.npz", ContentFile(data))
     activate(registered)
     serving.publish(registered)
     print(f"  tiled {registered.version}: {model.user_ids.size} users", flush=True)

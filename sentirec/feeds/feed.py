@@ -19,12 +19,12 @@ from django.db.models import Model
 from django.utils import timezone
 
 from sentirec.conf import DEFAULTS, settings
-from sentirec.feeds import candidates, serving
+from sentirec.feeds import candidates, serving, suggestions
 from sentirec.feeds.cache import PageCache
 from sentirec.feeds.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
 from sentirec.feeds.explain import excerpt, explanation, headline
 from sentirec.feeds.page import Contributor, FeedEntry, FeedPage, QuietFollowee
-from sentirec.feeds.suggestions import Suggestion, named, suggest
+from sentirec.feeds.suggestions import Suggestion, named
 from sentirec.recommend.scoring import (
     BlendWeights,
     Candidate,
@@ -108,7 +108,11 @@ def build_page(
     on their versions). ``shown`` narrows the candidates to the items the viewer may see
     (``SENTIREC["ITEM_VISIBILITY"]``)."""
     limit = settings.FEED_CANDIDATE_LIMIT
+    first = page == 1
     follows = candidates.followees(viewer_id) if viewer_id is not None else []
+    people = suggestions.NO_POOL
+    if first and settings.FEED_SUGGESTIONS > 0:
+        people = suggestions.pool(viewer_id, [f.user_id for f in follows])
     hops = []
     if follows and settings.FEED_SECOND_HOP:
         hops = candidates.second_hop(viewer_id, limit)
@@ -119,8 +123,11 @@ def build_page(
     if names:
         authors = _most_active([*follows, *hops], limit // 2)
         rows = candidates.recent_opinions(viewer_id, authors, limit // 2, shown)
+    # Agreement with the followees (their ties) and with page 1's people to suggest: one query.
+    tied = [f.user_id for f in follows] if rows.opinions else []
+    overlap = candidates.overlaps(viewer_id, [*tied, *people.people], counted=people.uncounted)
     if rows.opinions:
-        social = social_scores(_ties(viewer_id, follows, hops), rows.opinions)
+        social = social_scores(_ties(follows, hops, overlap, viewer_id), rows.opinions)
     personal = served is not None and viewer_id is not None and served.knows(viewer_id)
     predicted = served.top_items(viewer_id, limit // 4) if personal else []
     quality = candidates.top_quality(viewer_id, limit - len(social) - len(predicted), shown)
@@ -132,10 +139,7 @@ def build_page(
     # One item past the page says whether there is a next one; ranking stops there.
     ranked = rank(_candidates(pool, facts, model), social, blend_weights(), limit=start + size + 1)
     chosen = ranked[start : start + size]
-    first = page == 1
-    who: list[Suggestion] = []
-    if first:
-        who = suggest(viewer_id, [f.user_id for f in follows], settings.FEED_SUGGESTIONS)
+    who = suggestions.suggest(people, overlap, settings.FEED_SUGGESTIONS)
     # Everyone the page names, quoted or suggested, in one query.
     display = display_names(
         {c.user_id for r in chosen for c in r.explanation.contributors[:MAX_CONTRIBUTORS]}
@@ -184,12 +188,16 @@ def _most_active(people: Sequence[Followee | Hop], n: int) -> list[int]:
     return list(dict.fromkeys(p.user_id for p in newest_first))[:n]
 
 
-def _ties(viewer_id: int, follows: Sequence[Followee], hops: Sequence[Hop]) -> dict[int, Tie]:
+def _ties(
+    follows: Sequence[Followee],
+    hops: Sequence[Hop],
+    overlap: dict[int, candidates.Overlap],
+    viewer_id: int,
+) -> dict[int, Tie]:
     """Tie strengths: follow, reciprocity, agreement on co-rated items, inactivity decay
     (measured against the most recently active followee, so an imported historic site
     is not all decayed to nothing), and friends of friends through their best path."""
     ids = [f.user_id for f in follows]
-    overlap = candidates.overlaps(viewer_id, ids)
     reference = max((f.last_active for f in follows if f.last_active), default=None)
     days = [
         (reference - f.last_active).total_seconds() / SECONDS_PER_DAY if f.last_active else 0.0

@@ -8,9 +8,9 @@ agreement, and words the reason.
 The top-up is the same for every viewer (the most active raters of the best items a
 visitor may see, with their names and numbers of ratings), so it is built once per
 ``FEED_CACHE_SECONDS`` for the whole site (:func:`site_raters`) instead of on every first
-page; a page then asks only for its friends of friends and their agreement with the
-viewer (two queries, none for a visitor). Display names of friends of friends are left to
-the caller, which fetches them with the page's other names in one query.
+page. A page asks only for its friends of friends (:func:`pool`, one query); their
+agreement with the viewer is read with the followees' (one query, by the feed), and their
+display names with the page's other names (:func:`named`).
 """
 
 from __future__ import annotations
@@ -118,26 +118,50 @@ def _reason(suggestion: FollowSuggestion, fof: int, overlap: Overlap) -> str:
     return f"Active reviewer: {overlap.ratings} rating{'s' if overlap.ratings != 1 else ''}"
 
 
-def suggest(viewer_id: int | None, follows: Collection[int], limit: int) -> list[Suggestion]:
-    """Up to ``limit`` accounts for the viewer (or for a visitor) to follow, best first:
-    friends of friends before the site's most active raters. ``follows`` are the ids the
-    viewer follows. A friend of a friend's ``display_name`` is empty: see :func:`named`."""
-    if limit <= 0:
-        return []
-    pool = _friends_of_friends(viewer_id) if viewer_id is not None and follows else {}
+@dataclass(frozen=True)
+class Pool:
+    """The people considered: id -> (username, how many of the viewer's followees follow
+    them), and the site raters among them (whose ratings are already counted)."""
+
+    people: dict[int, tuple[str, int]]
+    raters: dict[int, Rater]
+
+    @property
+    def uncounted(self) -> list[int]:
+        """Those whose number of ratings must be counted for this viewer."""
+        return [pk for pk in self.people if pk not in self.raters]
+
+
+NO_POOL = Pool({}, {})
+
+
+def pool(viewer_id: int | None, follows: Collection[int]) -> Pool:
+    """Friends of friends when the viewer follows someone (one query), topped up with the
+    site's most active raters (the cache) so the list stays useful after the first follows;
+    ``follows`` are the ids the viewer follows, left out."""
+    people = _friends_of_friends(viewer_id) if viewer_id is not None and follows else {}
     raters = {r.user_id: r for r in site_raters()}
-    if len(pool) < POOL:  # a few friends of friends, topped up so the list stays useful
-        skip = {viewer_id, *follows, *pool}
-        top_up = [r for r in raters.values() if r.user_id not in skip][: POOL - len(pool)]
-        pool |= {r.user_id: (r.username, 0) for r in top_up}
-    if not pool:
+    if len(people) < POOL:
+        skip = {viewer_id, *follows, *people}
+        top_up = [r for r in raters.values() if r.user_id not in skip][: POOL - len(people)]
+        people |= {r.user_id: (r.username, 0) for r in top_up}
+    return Pool(people, {pk: raters[pk] for pk in people if pk in raters})
+
+
+def suggest(people: Pool, overlap: dict[int, Overlap], limit: int) -> list[Suggestion]:
+    """Up to ``limit`` of the pool, best first: friends of friends before the site's
+    raters. ``overlap`` holds each one's agreement with the viewer and, for
+    ``people.uncounted``, their number of ratings (``candidates.overlaps``, which the feed
+    runs once for the followees' ties and this pool together). A friend of a friend's
+    ``display_name`` is empty: see :func:`named`."""
+    if limit <= 0 or not people.people:
         return []
+    pool, raters = people.people, people.raters
     ids = list(pool)
-    found = overlaps(viewer_id, ids, counted=[pk for pk in ids if pk not in raters])
     facts = {
-        pk: replace(found.get(pk, NO_OVERLAP), ratings=raters[pk].ratings)
+        pk: replace(overlap.get(pk, NO_OVERLAP), ratings=raters[pk].ratings)
         if pk in raters
-        else found.get(pk, NO_OVERLAP)
+        else overlap.get(pk, NO_OVERLAP)
         for pk in ids
     }
     ranked = who_to_follow(

@@ -17,12 +17,12 @@ from sentirec.services.stats import refresh_item_stats
 
 FOLLOWEES = 1000
 ITEMS = 300
-#: The page's own queries (9, the display names of everyone it names included; one more
-#: where the database cannot limit inside a union, so opinions take two), plus page 1's
-#: extras: friends of friends and their agreement with the viewer, and the followees with
+#: The page's own queries (9, the display names of everyone it names and the agreement of
+#: everyone it weighs included; one more where the database cannot limit inside a union,
+#: so opinions take two), plus page 1's extras: friends of friends, and the followees with
 #: nothing new. The site-wide raters who top up the suggestions are built once per
 #: FEED_CACHE_SECONDS for every viewer (``site_raters``, asserted below).
-MAX_QUERIES = 12 + (not connection.features.supports_slicing_ordering_in_compound)
+MAX_QUERIES = 11 + (not connection.features.supports_slicing_ordering_in_compound)
 #: Building the site-wide raters: the best items, their raters, their counts and names.
 SITE_RATERS_QUERIES = 4
 
