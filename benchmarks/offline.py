@@ -11,7 +11,8 @@ and (where a dataset has item categories) without item groups; the table shows o
 baselines run in the same split, the published figures, the wall time and the exact
 command. The raw results are kept in the section as an HTML comment, so ``--only KIND``
 re-runs one dataset and keeps the others' rows; a nested run keeps the figures of the run
-it replaced as "before".
+it replaced as "before". The section is rewritten as each run ends, so a series stopped
+midway keeps the runs that finished.
 """
 
 from __future__ import annotations
@@ -228,16 +229,16 @@ def main() -> None:
     args = parser.parse_args()
     runs = RUNS + (EXTRA_RUNS if args.extra_ranking else [])
     runs = [r for r in runs if not args.only or r[0] in args.only]
-    results = []
     for kind, protocol in runs:
         for variant in args.variants:
             if variant == "no-groups" and (kind not in GROUPED or protocol != "rating-5fold"):
                 continue
             print(f"{kind} {protocol} {variant} ...", file=sys.stderr, flush=True)
-            results.append(run(kind, protocol, args.data, variant, args.threads))
-            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
-    write(section(merged(previous_results(), results), args.threads))
-    print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+            result = run(kind, protocol, args.data, variant, args.threads)
+            print(json.dumps(result), file=sys.stderr, flush=True)
+            # written as each run ends: a long series stopped midway keeps what finished
+            write(section(merged(previous_results(), [result]), args.threads))
+            print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
