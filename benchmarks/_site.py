@@ -58,10 +58,9 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def write_section(marker: str, text: str) -> None:
+def write_section(marker: str, text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
     """Replace the text between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` in
-    docs/benchmarks.md (added at the end when missing)."""
-    path = ROOT / "docs" / "benchmarks.md"
+    ``path`` (added at the end when missing)."""
     content = path.read_text() if path.exists() else "# Benchmarks\n"
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     block = f"{start}\n{text.strip()}\n{end}"
