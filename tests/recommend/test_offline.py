@@ -11,6 +11,7 @@ import pytest
 from sentirec.recommend import baselines, offline
 from sentirec.recommend.__main__ import main
 from sentirec.recommend.datasets import SocialDataset, load
+from sentirec.recommend.metrics import rmse
 from sentirec.recommend.offline import ProtocolError, evaluate, tune
 from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
 from sentirec.recommend.splits import kfold
@@ -188,15 +189,21 @@ class _no_exit:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "spec, protocol, metric, bar",
-    [
-        ("filmtrust:filmtrust", "rating-5fold", "rmse", 0.787),  # TrustSVD, LibRec
-        ("lastfm:lastfm-hetrec2011-2k", "ranking-811", "ndcg@10", 0.2068),  # MHCN, RecBole-GNN
-    ],
-)
-def test_defaults_meet_the_published_bars(spec, protocol, metric, bar, shared_data):
-    kind, folder = spec.split(":")
-    result = evaluate(load(f"{kind}:{shared_data / folder}"), protocol)
-    ours = result["sentirec"][metric]
-    assert ours < bar if metric == "rmse" else ours > bar
+def test_filmtrust_defaults_beat_trustsvd_on_the_first_fold(shared_data):
+    """The defaults against TrustSVD's published rating-5fold RMSE (0.787, LibRec), on the
+    protocol's first fold alone (the same split ``evaluate`` makes): the whole protocol took
+    up to 850 s under load, one fold is a fifth of it. Measured 2026-11-30: fold 0 RMSE
+    0.7804, 48 CPU seconds (fold 1: 0.7691; the five-fold mean 0.7785), so the bar leaves
+    0.0066, and fold 0 is harder than the mean."""
+    data = load(f"filmtrust:{shared_data / 'filmtrust'}")
+    test = kfold(len(data), offline.FOLDS, seed=0) == 0
+    model = SocialMF(offline.default_config("filmtrust", "rating-5fold"))
+    predicted = offline._rating_fold(data, ~test, test, model, progress=False)
+    assert rmse(predicted, data.values[test]) < 0.787
+
+
+@pytest.mark.slow
+def test_lastfm_defaults_beat_mhcn(shared_data):
+    """The defaults against MHCN's published ranking-811 NDCG@10 (RecBole-GNN)."""
+    result = evaluate(load(f"lastfm:{shared_data / 'lastfm-hetrec2011-2k'}"), "ranking-811")
+    assert result["sentirec"]["ndcg@10"] > 0.2068
