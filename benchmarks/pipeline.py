@@ -121,7 +121,7 @@ def wait_drained(log: Path, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     with app.connection_for_write() as conn:
         while time.monotonic() < deadline:
-            queued = conn.default_channel.queue_declare(settings.GPU_QUEUE, passive=True)
+            queued = conn.default_channel.queue_declare(settings.GPU_QUEUE)
             done = len(
                 re.findall(rf"{SCORE_REVIEWS}\[[^]]+\] (?:succeeded|raised)", log.read_text())
             )
@@ -232,6 +232,7 @@ def main() -> None:
         for queue in ("sentirec.gpu", "sentirec.default"):
             conn.default_channel.queue_purge(queue)
     log = ROOT / "var" / "bench-worker.log"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the worker on the way out
     worker = start_worker(log)
     results = []
     try:
