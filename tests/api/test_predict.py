@@ -35,7 +35,7 @@ def test_a_busy_worker_means_202_and_a_url_to_poll(api, fake_engine, monkeypatch
     monkeypatch.setattr("sentirec.api.predict.WAIT_SECONDS", 0.1)
     monkeypatch.setattr(
         "sentirec.services.predict.enqueue",
-        lambda task, args, queue: queued.append((task.name, args, queue)) or True,
+        lambda task, args, queue: queued.append((task, args, queue)) or True,
     )
     response = api.post(URL, {"texts": ["great"]}, format="json")
     assert response.status_code == 202
