@@ -31,16 +31,15 @@ from sentirec.sentiment.corpora import load_corpora  # noqa: E402
 from sentirec.sentiment.distill import (  # noqa: E402
     Augmenter,
     glove_neighbours,
-    load_soft_labels,
     save_soft_labels,
     teacher_probs,
     transfer_set,
 )
 from sentirec.sentiment.embeddings import load_vectors  # noqa: E402
 from sentirec.sentiment.evaluation import evaluate  # noqa: E402
-from sentirec.sentiment.recipe import DEFAULT_MEMBERS, recipe_config  # noqa: E402
+from sentirec.sentiment.recipe import build_default  # noqa: E402
 from sentirec.sentiment.text import tokenize  # noqa: E402
-from sentirec.sentiment.training import TrainConfig, combine, train  # noqa: E402
+from sentirec.sentiment.training import TrainConfig, train  # noqa: E402
 
 WORK = ROOT / "var" / "distill"
 RESULTS = ROOT / "benchmarks" / "results" / "distill.jsonl"
@@ -118,22 +117,14 @@ def cmd_label(args: argparse.Namespace) -> None:
 def cmd_student(args: argparse.Namespace) -> None:
     """The shipped recipe's members on gold training rows + the teacher's soft rows."""
     corpora = load_corpora(args.data_root)
-    soft_texts, soft_probs, meta = load_soft_labels(SOFT_LABELS)
-    gold_texts, gold_labels = corpora.train("both")
-    texts = [*gold_texts, *soft_texts]
-    labels = [*gold_labels, *(int(p >= 0.5) for p in soft_probs)]
-    probs = [*(float(y) for y in gold_labels), *soft_probs]
-    val = corpora.val("both")
     started = time.perf_counter()
-    results = []
-    for seed, arch in enumerate(DEFAULT_MEMBERS):
-        config = recipe_config(arch, seed=seed)
-        config.teacher_weight = args.teacher_weight
-        results.append(train(texts, labels, config, *val, progress=not args.quiet,
-                             teacher_probs=probs))  # fmt: skip
-    bundle = combine(results, *val, mix="weights")
-    bundle.metrics["teacher"] = meta.get("teacher")
-    bundle.save(WORK / "student.bundle")
+    bundle = build_default(
+        args.data_root,
+        WORK / "student.bundle",
+        progress=not args.quiet,
+        soft_labels=SOFT_LABELS,
+        teacher_weight=args.teacher_weight,
+    )
     scores = {
         "sst2_val": evaluate(bundle, *corpora.sst2_val),
         "blitzer_val": evaluate(bundle, *corpora.blitzer_val),

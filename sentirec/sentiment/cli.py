@@ -33,7 +33,7 @@ def _hparam(text: str) -> tuple[str, object]:
 
 def _training_rows(args: argparse.Namespace) -> tuple[list[str], list[int], list[float] | None]:
     """Texts, labels and teacher probabilities (None: no distillation) for ``train``."""
-    from .distill import load_soft_labels, teacher_probs
+    from .distill import teacher_probs, with_soft_rows
 
     if not args.data and not args.soft_labels:
         raise ValueError("train needs --data, --soft-labels or both")
@@ -41,10 +41,7 @@ def _training_rows(args: argparse.Namespace) -> tuple[list[str], list[int], list
     texts, labels = list(data.texts), list(data.labels)
     probs = teacher_probs(load_bundle(args.teacher), texts) if args.teacher else None
     if args.soft_labels:
-        soft_texts, soft_probs, _ = load_soft_labels(args.soft_labels)
-        probs = (probs or [float(y) for y in labels]) + soft_probs
-        texts += soft_texts
-        labels += [int(p >= 0.5) for p in soft_probs]
+        texts, labels, probs, _ = with_soft_rows(texts, labels, probs, args.soft_labels)
     return texts, labels, probs
 
 
@@ -140,7 +137,13 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from .recipe import build_default
 
     _require_folder(args.data_root)
-    bundle = build_default(args.data_root, args.out, epochs=args.epochs, progress=not args.quiet)
+    bundle = build_default(
+        args.data_root,
+        args.out,
+        epochs=args.epochs,
+        progress=not args.quiet,
+        soft_labels=args.soft_labels,
+    )
     report = {k: v for k, v in bundle.metrics.items() if k.startswith(("accuracy_", "build_"))}
     print(
         json.dumps(
@@ -260,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-root", default="../shared/data", help="folder holding sst2/ etc.")
     p.add_argument("--out", help="bundle path (default: the packaged default model)")
     p.add_argument("--epochs", type=int, help="override the recipe's maximum epochs")
+    p.add_argument(
+        "--soft-labels",
+        metavar="FILE",
+        help="distil the members from a teacher's soft-label file (see 'label'); the shipped"
+        " model uses benchmarks/results/distill-soft-labels.tsv.gz",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_rebuild)
 

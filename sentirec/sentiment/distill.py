@@ -155,6 +155,27 @@ def save_soft_labels(path: str | Path, texts: Sequence[str], probs: Sequence[flo
         f.write(data)
 
 
+def with_soft_rows(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    probs: Sequence[float] | None,
+    path: str | Path,
+) -> tuple[list[str], list[int], list[float], dict]:
+    """Labelled rows followed by a soft-label file's rows, as ``train`` takes them.
+
+    ``probs`` are the teacher's probabilities for the labelled rows (None: their gold
+    labels stand in); a soft row's hard label is its rounded probability. Also returns
+    the file's header metadata (it names the teacher)."""
+    soft_texts, soft_probs, meta = load_soft_labels(path)
+    own = [float(y) for y in labels] if probs is None else list(probs)
+    return (
+        [*texts, *soft_texts],
+        [*labels, *(int(p >= 0.5) for p in soft_probs)],
+        [*own, *soft_probs],
+        meta,
+    )
+
+
 def load_soft_labels(path: str | Path) -> tuple[list[str], list[float], dict]:
     """(texts, P(positive), header metadata); ValueError naming the problem."""
     try:

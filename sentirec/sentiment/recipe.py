@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .bundle import Bundle, default_bundle_path
 from .corpora import Corpora, load_corpora
+from .distill import with_soft_rows
 from .evaluation import evaluate
 from .training import TrainConfig, TrainResult, combine, train
 
@@ -56,17 +57,33 @@ def build_default(
     epochs: int | None = None,
     progress: bool = True,
     mix: str = DEFAULT_MIX,
+    soft_labels: str | Path | None = None,
+    teacher_weight: float = 1.0,
 ) -> Bundle:
-    """Train the default ensemble from scratch and save it (default: the packaged path)."""
+    """Train the default ensemble from scratch and save it (default: the packaged path).
+
+    With ``soft_labels`` (a file written by ``label``) the members are students: they
+    also train on the file's texts, towards ``(1 - teacher_weight) * label +
+    teacher_weight * teacher``; the gold rows keep their labels.
+    """
     started = time.perf_counter()
     corpora = load_corpora(data_root)
-    train_set, val_set = corpora.train("both"), corpora.val("both")
+    texts, labels = corpora.train("both")
+    probs, meta = None, {}
+    if soft_labels is not None:
+        texts, labels, probs, meta = with_soft_rows(texts, labels, None, soft_labels)
+    val_set = corpora.val("both")
     results: list[TrainResult] = []
     for seed, arch in enumerate(members):
+        config = recipe_config(arch, epochs, seed)
+        if probs is not None:
+            config.teacher_weight = teacher_weight
         results.append(
-            train(*train_set, recipe_config(arch, epochs, seed), *val_set, progress=progress)
+            train(texts, labels, config, *val_set, progress=progress, teacher_probs=probs)
         )
     bundle = results[0].bundle if len(results) == 1 else combine(results, *val_set, mix=mix)
+    if meta:
+        bundle.metrics["teacher"] = meta.get("teacher")
     bundle.metrics.update(_validation_report(bundle, corpora))
     bundle.metrics["build_seconds"] = round(time.perf_counter() - started, 1)
     bundle.save(out or default_bundle_path())

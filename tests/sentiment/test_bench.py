@@ -4,8 +4,10 @@ import random
 import pytest
 
 from sentirec.sentiment.bench import END, START, refresh_shipped, run_bench, write_section
+from sentirec.sentiment.bundle import load_bundle
 from sentirec.sentiment.cli import main
 from sentirec.sentiment.corpora import load_corpora
+from sentirec.sentiment.distill import save_soft_labels
 
 from .conftest import synthetic
 from .test_datasets import _blitzer
@@ -84,24 +86,29 @@ def test_bench_end_to_end(data_root, tmp_path):
 @pytest.mark.slow
 def test_rebuild_command(data_root, tmp_path, capsys):
     out = tmp_path / "default.bundle"
-    assert (
-        main(
-            [
-                "rebuild",
-                "--data-root",
-                str(data_root),
-                "--out",
-                str(out),
-                "--epochs",
-                "1",
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    assert main(["rebuild", "--data-root", str(data_root), "--out", str(out), *ONE_QUIET]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["version"].startswith("ensemble-") and "accuracy_uci" in report
-    assert out.exists()
+    assert out.exists() and "teacher" not in load_bundle(out).metrics
+
+
+ONE_QUIET = ["--epochs", "1", "--quiet"]
+
+
+@pytest.mark.slow
+def test_rebuild_with_soft_labels_trains_students_of_the_named_teacher(data_root, tmp_path, capsys):
+    soft = tmp_path / "soft.tsv.gz"
+    save_soft_labels(soft, ["a delight", "a chore to sit through"], [0.97, 0.04], teacher="t-1")
+    plain, student = tmp_path / "plain.bundle", tmp_path / "student.bundle"
+    for out, extra in ((plain, []), (student, ["--soft-labels", str(soft)])):
+        args = ["rebuild", "--data-root", str(data_root), "--out", str(out), *extra]
+        assert main([*args, *ONE_QUIET]) == 0
+    capsys.readouterr()
+    assert load_bundle(student).metrics["teacher"] == "t-1"
+    assert load_bundle(student).data_hash != load_bundle(plain).data_hash
+    missing = ["rebuild", "--data-root", str(data_root), "--soft-labels", str(tmp_path / "no")]
+    assert main([*missing, *ONE_QUIET]) == 2
+    assert "cannot read soft labels" in capsys.readouterr().err
 
 
 def test_shipped_only_replaces_just_the_shipped_rows(data_root, tmp_path, bundle_file):
