@@ -144,20 +144,44 @@ def scoring_batches(calls: list[tuple[str, list]]) -> list[list[int]]:
     return [args[0] for name, args in calls if name == SCORE_REVIEWS]
 
 
+class HeldTimer(threading.Timer):
+    """A window timer that waits for the test to fire it (a loaded machine's clock would
+    otherwise close the window in the middle of the burst)."""
+
+    started: list[HeldTimer] = []
+
+    def start(self) -> None:
+        HeldTimer.started.append(self)
+
+    def fire(self) -> None:
+        self.function(*self.args, **self.kwargs)
+
+
 def test_a_burst_of_posts_is_scored_by_one_task(
-    sent, item, settings, django_capture_on_commit_callbacks
+    sent, item, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Each post is its own transaction; their ids wait out the window together."""
-    settings.SENTIREC = {"SCORING_COALESCE_SECONDS": 0.2}
+    """Each post is its own transaction; the first starts the window, and their ids all
+    wait for it to close."""
+    monkeypatch.setattr(queueing.threading, "Timer", HeldTimer)
+    monkeypatch.setattr(HeldTimer, "started", [])
     ids = []
     for author in authors("burst", 20):
         with django_capture_on_commit_callbacks(execute=True):
             ids.append(Review.objects.create(user=author, item=item, text="Fine.").pk)
     assert scoring_batches(sent) == []  # still inside the window
-    deadline = time.monotonic() + 5
+    (window,) = HeldTimer.started
+    assert window.interval == queueing.settings.SCORING_COALESCE_SECONDS
+    window.fire()
+    assert scoring_batches(sent) == [ids]
+
+
+def test_the_window_closes_by_itself(sent, user, item, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        review = Review.objects.create(user=user, item=item, text="Fine.")
+    deadline = time.monotonic() + 10
     while not scoring_batches(sent) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert scoring_batches(sent) == [ids]
+    assert scoring_batches(sent) == [[review.pk]]
 
 
 def test_a_full_batch_is_sent_at_once(sent, item, settings, django_capture_on_commit_callbacks):
