@@ -13,16 +13,37 @@ from django.core import checks
 from sentirec.conf import DEFAULTS, ITEM_MODEL_SETTING, item_model_label
 
 
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+def _int_between(low: int, high: int | None = None) -> Callable[[Any], bool]:
+    """An integer (not a bool) from ``low`` up to ``high`` (no limit: None)."""
+
+    def valid(value: Any) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and low <= value
+            and (high is None or value <= high)
+        )
+
+    return valid
+
+
+_positive_int = _int_between(1)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _non_negative_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return _number(value) and value >= 0
 
 
 def _non_empty_str(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def _optional_str(value: Any) -> bool:
+    return value is None or _non_empty_str(value)
 
 
 def _data_specs(value: Any) -> bool:
@@ -72,15 +93,15 @@ def _rate(value: Any) -> bool:
 # key -> (predicate, what a valid value looks like)
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ITEM_TEXT_FIELD": (
-        lambda v: v is None or _non_empty_str(v),
+        _optional_str,
         'None or the name of the item model\'s field to show on its page, e.g. "blurb"',
     ),
     "LOGOUT_URL": (
-        lambda v: v is None or _non_empty_str(v),
+        _optional_str,
         'None (the "logout" URL name) or a path or URL name, e.g. "accounts:signout"',
     ),
     "ITEM_DATE_FIELD": (
-        lambda v: v is None or _non_empty_str(v),
+        _optional_str,
         'None (found by itself) or the name of the item model\'s date field, e.g. "published"',
     ),
     "ITEM_FIELDS": (
@@ -91,7 +112,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         'API may show, e.g. ["author", "published"]',
     ),
     "ITEM_VISIBILITY": (
-        lambda v: v is None or _non_empty_str(v),
+        _optional_str,
         "None (every item) or the dotted path of a function (user) -> QuerySet of the items "
         'that user may see, e.g. "books.rules.visible_books"',
     ),
@@ -99,7 +120,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "GPU_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.gpu"'),
     "DEFAULT_QUEUE": (_non_empty_str, 'a queue name, e.g. "sentirec.default"'),
     "ENQUEUE_TIMEOUT_SECONDS": (
-        lambda v: _non_negative_number(v) and v > 0,
+        lambda v: _number(v) and v > 0,
         "a number of seconds > 0, e.g. 1.0",
     ),
     "SCORING_BATCH_SIZE": (_positive_int, "a positive integer, e.g. 256"),
@@ -123,12 +144,12 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "RETRAIN_VALIDATION_DATA": (_data_specs, 'a list of "KIND:PATH" strings'),
     "RETRAIN_INTERVAL_HOURS": (_non_negative_number, "hours between retrains; 0 disables, e.g. 24"),
     "PROMOTION_MIN_ACCURACY_GAIN": (
-        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and -1 <= v <= 1,
+        lambda v: _number(v) and -1 <= v <= 1,
         "an accuracy difference between -1 and 1, e.g. 0.0",
     ),
     "RESCORE_BATCH_SIZE": (_positive_int, "a positive integer, e.g. 1000"),
     "FEED_PAGE_SIZE": (
-        lambda v: _positive_int(v) and v <= 100,
+        _int_between(1, 100),
         "an integer from 1 to 100, e.g. 20",
     ),
     "FEED_CACHE_SECONDS": (_non_negative_number, "seconds to cache a feed page; 0 disables"),
@@ -142,7 +163,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "QUALITY_PRIOR_STRENGTH": (_non_negative_number, "a number of opinions >= 0, e.g. 5.0"),
     "FEED_SECOND_HOP": (lambda v: isinstance(v, bool), "True or False"),
     "FEED_SUGGESTIONS": (
-        lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 50,
+        _int_between(0, 50),
         "an integer from 0 (no suggestions) to 50, e.g. 5",
     ),
     "RECOMMENDER_OPTIONS": (
@@ -163,7 +184,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "LOGIN_RATE_PER_ADDRESS": (_rate, '"N/period", e.g. "60/hour", or None'),
     "LOGIN_RATE_PER_USERNAME": (_rate, '"N/period", e.g. "50/hour", or None'),
     "TRUSTED_PROXY_COUNT": (
-        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        _int_between(0),
         "the number of proxies in front that append to X-Forwarded-For, e.g. 1 (0: none)",
     ),
 }
