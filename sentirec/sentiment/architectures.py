@@ -1,5 +1,5 @@
-"""The model registry: ``mlp``, ``cnn``, ``lstm``, ``rnn``, ``seqcnn``, ``ngram``, ``minilm``
-(+ ``ensemble``).
+"""The model registry: ``mlp``, ``cnn``, ``lstm``, ``gru``, ``seqcnn``, ``ngram``, ``minilm``
+(+ ``ensemble``), the former names in ``RENAMED``, and :func:`build_model`.
 
 Every model maps ``(ids, lengths)`` -> logits and exposes per-token weights through
 :meth:`SentimentModel.token_weights`: attention for the models that have it, gradient x
@@ -169,15 +169,16 @@ class BiLSTM(SentimentModel):
         return self.out(self.dropout(torch.cat([context, masked_max(h, mask)], 1))), weights
 
 
-class PlainRNN(SentimentModel):
-    """Baseline: a unidirectional GRU (or Elman RNN) classifying from its last state."""
+class UniGRU(SentimentModel):
+    """Baseline: a unidirectional GRU classifying from its last hidden state
+    (``cell="elman"``: plain Elman cells instead, for comparison)."""
 
     def __init__(
         self, vocab_size: int, embed_dim: int = 50, hidden: int = 128, cell: str = "gru", **kw
     ):
         super().__init__(vocab_size, embed_dim, **kw)
         if cell not in ("gru", "elman"):
-            raise ValueError(f"rnn cell must be 'gru' or 'elman', not {cell!r}")
+            raise ValueError(f"gru cell must be 'gru' or 'elman', not {cell!r}")
         rnn_cls = nn.GRU if cell == "gru" else nn.RNN
         self.rnn = rnn_cls(embed_dim, hidden, batch_first=True)
         self.out = nn.Linear(hidden, self.num_classes)
@@ -416,11 +417,20 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
     "mlp": MLP,
     "cnn": TextCNN,
     "lstm": BiLSTM,
-    "rnn": PlainRNN,
+    "gru": UniGRU,
     "seqcnn": SeqCNN,
     "ngram": NGramBag,
     "minilm": MiniLM,
 }
+
+#: Former registry names -> current ones: bundles saved under a former name still load,
+#: and a training config naming one trains the current architecture.
+RENAMED = {"rnn": "gru"}
+
+
+def registered_name(arch: str) -> str:
+    """``arch`` under its current registry name (a former name is translated)."""
+    return RENAMED.get(arch, arch)
 
 
 class Ensemble(nn.Module):
@@ -468,7 +478,7 @@ def build_model(arch: str, vocab_size: int, hparams: dict) -> nn.Module:
             hparams.get("mix"),
         )
     try:
-        cls = ARCHITECTURES[arch]
+        cls = ARCHITECTURES[registered_name(arch)]
     except KeyError:
         raise ValueError(
             f"unknown architecture {arch!r}; choose from {', '.join(sorted(ARCHITECTURES))}"

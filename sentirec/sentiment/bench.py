@@ -259,7 +259,7 @@ def _markdown(
         "",
         "reviews/s is `Predictor.predict` with highlights, one process: attention for cnn and "
         "lstm, exact n-gram contributions for ngram, a gradient-salience backward pass for "
-        "mlp, rnn and seqcnn (hence their lower speed on long reviews).",
+        "mlp, gru and seqcnn (hence their lower speed on long reviews).",
         "",
         _fmt_table(header, table),
         "",

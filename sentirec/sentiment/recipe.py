@@ -23,7 +23,7 @@ ARCH_HPARAMS: dict[str, dict] = {
     "mlp": {"hidden": 256},
     "cnn": {"filters": 100, "widths": [3, 4, 5]},
     "lstm": {"hidden": 96},
-    "rnn": {"hidden": 128},
+    "gru": {"hidden": 128},
     "seqcnn": {"hidden": 64, "filters": 100},
     "ngram": {"buckets": 2**19, "ngrams": 2, "C": 10.0},
 }

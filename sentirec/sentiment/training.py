@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from .architectures import ARCHITECTURES, build_model
+from .architectures import ARCHITECTURES, build_model, registered_name
 from .batching import batched_logits, bucket_batches, pad
 from .bundle import Bundle
 from .calibration import fit_temperature
@@ -63,6 +63,7 @@ class TrainConfig:
     device: str | None = None
 
     def __post_init__(self) -> None:
+        self.arch = registered_name(self.arch)
         if self.arch not in ARCHITECTURES:
             raise ValueError(
                 f"unknown architecture {self.arch!r}; choose from "

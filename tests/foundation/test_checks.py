@@ -3,7 +3,7 @@
 import pytest
 from django.test.utils import isolate_apps
 
-from sentirec.checks import ARCHITECTURES, RULES, check_settings
+from sentirec.checks import ARCHITECTURES, RENAMED_ARCHITECTURES, RULES, check_settings
 from sentirec.conf import DEFAULTS
 from sentirec.conf import settings as sentirec_settings
 
@@ -22,11 +22,19 @@ def test_defaults_pass():
 
 def test_retrain_arch_accepts_every_architecture_the_engine_builds(settings):
     from sentirec.sentiment.architectures import ARCHITECTURES as BUILT  # imports torch
+    from sentirec.sentiment.architectures import RENAMED
 
     assert set(ARCHITECTURES) == set(BUILT)
+    assert RENAMED_ARCHITECTURES == RENAMED
     for name in BUILT:
         settings.SENTIREC = {"RETRAIN_ARCH": name}
         assert check_settings() == [], name
+
+
+def test_a_former_architecture_name_is_a_warning_naming_the_current_one(settings):
+    settings.SENTIREC = {"RETRAIN_ARCH": "rnn"}
+    (warning,) = check_settings()
+    assert warning.id == "sentirec.W003" and '"RETRAIN_ARCH": "gru"' in warning.hint
 
 
 def test_minilm_without_the_transformer_extra_is_an_error(settings, monkeypatch):

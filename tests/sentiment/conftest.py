@@ -68,7 +68,7 @@ SMALL_HPARAMS = {
     "mlp": {"hidden": 32},
     "cnn": {"filters": 16},
     "lstm": {"hidden": 16},
-    "rnn": {"hidden": 16},
+    "gru": {"hidden": 16},
     "seqcnn": {"hidden": 16, "filters": 16},
     "ngram": {"buckets": 1024},
     # a 1-layer, 64-wide random BERT: the real WordPiece, none of the base weights

@@ -1,7 +1,9 @@
 import pytest
 import torch
+from torch import nn
 
 from sentirec.sentiment.architectures import ARCHITECTURES, build_model
+from sentirec.sentiment.training import TrainConfig
 
 from .conftest import SMALL_HPARAMS
 
@@ -19,7 +21,7 @@ def _batch():
 
 
 def test_registry_has_the_seven_architectures():
-    assert set(ARCHITECTURES) == {"mlp", "cnn", "lstm", "rnn", "seqcnn", "ngram", "minilm"}
+    assert set(ARCHITECTURES) == {"mlp", "cnn", "lstm", "gru", "seqcnn", "ngram", "minilm"}
 
 
 def test_logits_shape_and_padding_does_not_change_result(model):
@@ -55,8 +57,14 @@ def test_unknown_architecture_and_bad_cell():
     with pytest.raises(ValueError, match="unknown architecture 'transformer'"):
         build_model("transformer", 10, {})
     with pytest.raises(ValueError, match="cell"):
-        build_model("rnn", 10, {"cell": "lstm"})
-    assert build_model("rnn", 10, {"cell": "elman"}) is not None
+        build_model("gru", 10, {"cell": "lstm"})
+    assert isinstance(build_model("gru", 10, {"cell": "elman"}).rnn, nn.RNN)
+
+
+def test_a_former_name_builds_and_trains_the_renamed_architecture():
+    """``rnn`` was the GRU's name: bundles saved under it still load, configs still train."""
+    assert isinstance(build_model("rnn", 10, {}).rnn, nn.GRU)
+    assert TrainConfig(arch="rnn").arch == "gru"
 
 
 def test_ngram_counts_each_distinct_feature_once():
