@@ -23,9 +23,9 @@ from sentirec.models import (
     Review,
     SentimentLabel,
 )
+from sentirec.services import catalog
 from sentirec.services.scoring import enqueue_scoring
 from sentirec.templatetags.sentirec_admin import rounded
-from sentirec.views import catalog
 
 SENTIMENT_FIELDS = (
     "sentiment_status",

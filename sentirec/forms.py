@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 
 from sentirec.conf import settings
 from sentirec.models import Rating, Review
+from sentirec.services.catalog import ORDERING_LABELS
 from sentirec.usernames import lookalike
-from sentirec.views.catalog import ORDERING_LABELS
 
 #: The star values the usual UI offers: 1 to 5 in half steps (the model accepts 0.5 too).
 UI_STAR_CHOICES = [(str(Decimal(n) / 2), f"{n / 2:g} ★") for n in range(2, 11)]

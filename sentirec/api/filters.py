@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from sentirec.api.serializers import VisibleItemField
 from sentirec.models import SentimentLabel, SentimentStatus
-from sentirec.views.catalog import ORDERING_LABELS
+from sentirec.services.catalog import ORDERING_LABELS
 
 LABEL_CHOICES = [*SentimentLabel.values, SentimentStatus.PENDING, SentimentStatus.FAILED]
 

@@ -18,8 +18,8 @@ from sentirec.api.serializers import (
 )
 from sentirec.api.throttles import WriteThrottle
 from sentirec.models import Follow, Rating, Review
+from sentirec.services.catalog import find_items
 from sentirec.services.items import only_visible, visible_items
-from sentirec.views.catalog import find_items
 
 
 class ItemViewSet(SentirecAPIMixin, viewsets.ReadOnlyModelViewSet):

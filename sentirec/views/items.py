@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from sentirec import itemmodel
 from sentirec.forms import ItemSearchForm, RatingForm, ReviewForm
 from sentirec.models import Rating, Review
+from sentirec.services.catalog import categories, find_items
 from sentirec.services.items import visible_items
-from sentirec.views.catalog import categories, find_items
 from sentirec.views.common import paginate, rate_limited, safe_next
 from sentirec.views.item_context import form_context, item_reviews, summary_context
 

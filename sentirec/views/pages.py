@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from sentirec.conf import item_model, settings
 from sentirec.services import demo
-from sentirec.views.catalog import has_field
+from sentirec.services.catalog import has_field
 
 
 def _has_demo_data() -> bool:
