@@ -30,7 +30,12 @@ from tqdm.auto import tqdm
 from sentirec.recommend.baselines import BPRMF, MeanBaseline, Popularity, biased_mf
 from sentirec.recommend.datasets import SocialDataset
 from sentirec.recommend.metrics import mae, ranking_metrics, rmse, top_k
-from sentirec.recommend.social_mf import DEFAULTS, WITHOUT_TRUST, SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import (
+    DEFAULTS,
+    WITHOUT_TRUST,
+    SocialMF,
+    SocialMFConfig,
+)
 from sentirec.recommend.splits import TEST, TRAIN, VALID, kfold, ratio_split_per_user
 
 PROTOCOLS = ("rating-5fold", "ranking-811")
@@ -71,9 +76,12 @@ def _rating_baselines(kind: str, seed: int) -> dict[str, Callable[[], object]]:
     }
 
 
-def _rating_fold(data: SocialDataset, train: np.ndarray, test: np.ndarray, model, progress):
-    """Fit ``model`` on the ``train`` rows and return its clipped predictions on ``test``;
-    item categories, where the dataset has them, are passed along as item groups."""
+def _rating_metrics(
+    data: SocialDataset, train: np.ndarray, test: np.ndarray, model
+) -> dict[str, float]:
+    """RMSE and MAE on the ``test`` rows of ``model`` fitted on the ``train`` rows, its
+    predictions clipped to the rating range; item categories, where the dataset has them,
+    are passed along as item groups."""
     groups = data.categories
     model.fit(
         data.users[train],
@@ -82,15 +90,13 @@ def _rating_fold(data: SocialDataset, train: np.ndarray, test: np.ndarray, model
         trust=data.trust,
         rating_range=data.rating_range,
         item_groups=None if groups is None else groups[train],
-        progress=progress,
+        progress=False,
     )
     predicted = model.predict(
         data.users[test], data.items[test], None if groups is None else groups[test]
     )
-    return np.clip(predicted, *data.rating_range)
-
-
-def _error_metrics(predicted: np.ndarray, actual: np.ndarray) -> dict[str, float]:
+    predicted = np.clip(predicted, *data.rating_range)
+    actual = data.values[test]
     return {"rmse": rmse(predicted, actual), "mae": mae(predicted, actual)}
 
 
@@ -106,8 +112,7 @@ def _rating_score(data: SocialDataset, fit: np.ndarray, valid: np.ndarray):
     """Validation RMSE of a config learning on ``fit`` rows (lower is better)."""
 
     def score(config: SocialMFConfig) -> float:
-        predicted = _rating_fold(data, fit, valid, SocialMF(config), progress=False)
-        return rmse(predicted, data.values[valid])
+        return _rating_metrics(data, fit, valid, SocialMF(config))["rmse"]
 
     return score
 
@@ -133,10 +138,12 @@ def rating_5fold(
         train, test = folds != fold, folds == fold
         overrides = _best(_rating_score(data, *_inner_split(train, seed)), config, grid, False)
         chosen.append(overrides)
-        makers = {"sentirec": lambda o=overrides: SocialMF(replace(config, **o)), **baselines}
+        makers = {
+            "sentirec": lambda o=overrides: SocialMF(replace(config, **o)),
+            **baselines,
+        }
         for name, make in makers.items():
-            predicted = _rating_fold(data, train, test, make(), progress=False)
-            totals[name].append(_error_metrics(predicted, data.values[test]))
+            totals[name].append(_rating_metrics(data, train, test, make()))
         steps.update()
     steps.close()
     averaged = {
@@ -176,10 +183,20 @@ class _Universe:
         return np.vstack(best)
 
 
-def _fit_rows(model, data: SocialDataset, mask: np.ndarray, progress: bool):
-    return model.fit(
-        data.users[mask], data.items[mask], data.values[mask], trust=data.trust, progress=progress
+def _ranking_metrics(
+    data: SocialDataset,
+    train: np.ndarray,
+    universe: _Universe,
+    seen: sp.csr_matrix,
+    truth: sp.csr_matrix,
+    model,
+) -> dict[str, float]:
+    """NDCG, Recall and Precision at ``TOP_K`` of ``model`` fitted on the ``train`` rows,
+    against ``truth``; the items in ``seen`` are never recommended."""
+    model.fit(
+        data.users[train], data.items[train], data.values[train], trust=data.trust, progress=False
     )
+    return ranking_metrics(universe.top_items(model, seen), truth, TOP_K)
 
 
 def _ranking_baselines() -> dict[str, Callable[[], object]]:
@@ -191,8 +208,9 @@ def _ranking_score(data: SocialDataset, parts: np.ndarray, universe: _Universe):
     history, truth = universe.matrix(parts == TRAIN), universe.matrix(parts == VALID)
 
     def score(config: SocialMFConfig) -> float:
-        model = _fit_rows(SocialMF(config), data, parts == TRAIN, progress=False)
-        return ranking_metrics(universe.top_items(model, history), truth)[f"ndcg@{TOP_K}"]
+        model = SocialMF(config)
+        metrics = _ranking_metrics(data, parts == TRAIN, universe, history, truth, model)
+        return metrics[f"ndcg@{TOP_K}"]
 
     return score
 
@@ -215,8 +233,7 @@ def ranking_811(
     makers = {"sentirec": lambda: SocialMF(config), **_ranking_baselines()}
     results = {}
     for name, make in tqdm(makers.items(), desc=f"{data.kind} ranking-811", disable=not progress):
-        model = _fit_rows(make(), data, parts == TRAIN, progress=False)
-        results[name] = ranking_metrics(universe.top_items(model, history), truth, TOP_K)
+        results[name] = _ranking_metrics(data, parts == TRAIN, universe, history, truth, make())
     return results.pop("sentirec"), results, [overrides]
 
 
