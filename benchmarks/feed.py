@@ -261,7 +261,7 @@ def _tile_model() -> None:
 
     from sentirec.feeds import serving
     from sentirec.models import PreferenceModel
-    from sentirec.recommend.social_mf import SocialMF
+    from sentirec.recommend.social_mf import SocialFactorModel
     from sentirec.services.recommender import activate
 
     if PreferenceModel.objects.filter(is_active=True, version__endswith="-x10").exists():
@@ -295,7 +295,7 @@ def _tile_model() -> None:
         for name in tables:
             if state.get(name) is not None:
                 tiled[name] = np.asarray(state[name])[rows]
-    model = SocialMF.from_state(tiled)
+    model = SocialFactorModel.from_state(tiled)
     registered = PreferenceModel(
         version=f"{source.version[:50]}-x10", config=source.config, metrics=source.metrics
     )

@@ -62,10 +62,10 @@ def _feed_weights(value: Any) -> bool:
 
 
 def _recommender_options(value: Any) -> bool:
-    from sentirec.recommend.social_mf import SocialMFConfig
+    from sentirec.recommend.social_mf import SocialFactorConfig
 
     try:
-        SocialMFConfig(**value)
+        SocialFactorConfig(**value)
     except (TypeError, ValueError):
         return False
     return True
@@ -170,7 +170,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "RECOMMENDER_OPTIONS": (
         _recommender_options,
-        'a dict of SocialMFConfig fields, e.g. {"factors": 16, "epochs": 200}',
+        'a dict of SocialFactorConfig fields, e.g. {"factors": 16, "epochs": 200}',
     ),
     "RECOMMENDER_INTERVAL_HOURS": (
         _non_negative_number,

@@ -59,7 +59,7 @@ DEFAULTS: dict[str, Any] = {
     "QUALITY_PRIOR_STRENGTH": 5.0,
     "FEED_SECOND_HOP": False,
     "FEED_SUGGESTIONS": 5,
-    # Learned preference model (SocialMF)
+    # Learned preference model (SocialFactorModel)
     "RECOMMENDER_OPTIONS": {},
     "RECOMMENDER_INTERVAL_HOURS": 24,
     # Prediction endpoint

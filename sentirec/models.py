@@ -441,7 +441,7 @@ class ItemStats(models.Model):
 
 
 class PreferenceModel(RegisteredModel):
-    """A trained preference model (SocialMF user/item factors) in the registry.
+    """A trained preference model (SocialFactorModel user/item factors) in the registry.
 
     The feed serves the active one's factors (its ``model`` component); ``file`` holds
     them as a NumPy ``.npz`` in the model storage. At most one is active.

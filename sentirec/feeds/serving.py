@@ -4,7 +4,7 @@ Which model is active is kept in the cache (a marker that expires after
 ``ACTIVE_SECONDS`` and is then re-read from the registry), so a feed request finds it
 without SQL; the factors are read from the model storage once per process and kept
 until another version is activated. Serving only multiplies stored factors with
-``SocialMF.predict``/``recommend``: training happens in ``services.recommender``.
+``SocialFactorModel.predict``/``recommend``: training happens in ``services.recommender``.
 
 The model knows users and items by dense indices; the file stores, aligned with them,
 the primary keys they stand for (as text, read back by the key fields), so the feed
@@ -27,7 +27,7 @@ from django.db.models import Field
 
 from sentirec.models import PreferenceModel, Rating, model_storage
 from sentirec.recommend.scoring import stars_to_unit
-from sentirec.recommend.social_mf import SocialMF
+from sentirec.recommend.social_mf import SocialFactorModel
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ NONE = ""
 RETRY_FAILED_AFTER = 300.0
 
 
-def to_bytes(model: SocialMF, user_keys: Sequence, item_keys: Sequence) -> bytes:
+def to_bytes(model: SocialFactorModel, user_keys: Sequence, item_keys: Sequence) -> bytes:
     """A ``.npz`` of the model's state (arrays as arrays, the rest as one JSON string)
     and the primary keys of its users and items (``user_keys[u]`` for index ``u``)."""
     state = model.to_state()
@@ -60,7 +60,7 @@ class Stored:
     """A stored model and the primary keys of its users and items, aligned with
     ``model.user_ids`` and ``model.item_ids``."""
 
-    model: SocialMF
+    model: SocialFactorModel
     user_keys: list
     item_keys: list
 
@@ -73,7 +73,7 @@ def from_bytes(data: bytes) -> Stored:
     user_keys = state.pop("user_keys", state["user_ids"])
     item_keys = state.pop("item_keys", state["item_ids"])
     return Stored(
-        SocialMF.from_state(state),
+        SocialFactorModel.from_state(state),
         [_key_field("user").to_python(k) for k in user_keys.tolist()],
         [_key_field("item").to_python(k) for k in item_keys.tolist()],
     )
@@ -87,12 +87,12 @@ def _key_field(name: str) -> Field:
 #: Items the model may propose per request: the best for anyone (global mean plus item
 #: bias), re-ranked for the viewer. Bounds serving cost whatever the catalogue's size.
 SHORTLIST = 2000
-#: An index no model knows (they count from 0): ``SocialMF.scores`` gives such a user
-#: the item biases alone, ``SocialMF.predict`` such an item its fallback.
+#: An index no model knows (they count from 0): ``SocialFactorModel.scores`` gives such a user
+#: the item biases alone, ``SocialFactorModel.predict`` such an item its fallback.
 ANYONE = -1
 
 
-def shortlist(model: SocialMF, size: int = SHORTLIST) -> np.ndarray:
+def shortlist(model: SocialFactorModel, size: int = SHORTLIST) -> np.ndarray:
     """Indices of the ``size`` items the model rates highest for anyone, best first."""
     overall = model.scores(np.array([ANYONE]))[0]
     size = min(size, overall.size)
@@ -118,7 +118,7 @@ class Served:
         self.items = dict(zip(self.stored.item_keys, model.item_ids.tolist(), strict=True))
 
     @property
-    def model(self) -> SocialMF:
+    def model(self) -> SocialFactorModel:
         return self.stored.model
 
     def knows(self, user_id) -> bool:
@@ -135,7 +135,7 @@ class Served:
 
     def unit_scores(self, user_id, item_ids: list) -> dict:
         """Each item's prediction for the user in [-1, 1] (an item the model never saw
-        gets the fallback of ``SocialMF.predict``)."""
+        gets the fallback of ``SocialFactorModel.predict``)."""
         if not item_ids:
             return {}
         items = np.array([self.items.get(i, ANYONE) for i in item_ids], dtype=np.int64)

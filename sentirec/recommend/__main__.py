@@ -15,7 +15,7 @@ from dataclasses import fields, replace
 
 from sentirec.recommend.datasets import DatasetError, load, parse_spec
 from sentirec.recommend.offline import PROTOCOLS, ProtocolError, default_config, evaluate, tune
-from sentirec.recommend.social_mf import SocialMFConfig
+from sentirec.recommend.social_mf import SocialFactorConfig
 
 EXIT_USAGE = 2
 
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _typed(name: str, text: str):
-    types = {f.name: f.type for f in fields(SocialMFConfig)}
+    types = {f.name: f.type for f in fields(SocialFactorConfig)}
     if name not in types:
         raise ProtocolError(f"unknown hyper-parameter {name!r}")
     kind = types[name]

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import SocialFactorConfig, SocialFactorModel
 
 
 class MeanBaseline:
@@ -51,10 +51,10 @@ class MeanBaseline:
         return result
 
 
-BIASED_MF = SocialMFConfig(solver="adam", use_trust=False, use_implicit=False)
+BIASED_MF = SocialFactorConfig(solver="adam", use_trust=False, use_implicit=False)
 """Biased MF (Koren 2009): the TrustSVD trainer without its trust and implicit terms."""
 
-BIASED_MF_DEFAULTS: dict[str, SocialMFConfig] = {
+BIASED_MF_DEFAULTS: dict[str, SocialFactorConfig] = {
     # validation RMSE 0.8021; reg 0.5/1/2/4 x reg_bias 0.5..5 x factors 5/10 searched
     "filmtrust": replace(BIASED_MF, reg=1.0, reg_bias=3.0),
     # validation RMSE 0.9386; reg 1/2/4/8 x reg_bias 1/2/3/5 searched
@@ -65,9 +65,9 @@ BIASED_MF_DEFAULTS: dict[str, SocialMFConfig] = {
 """Per dataset kind, biased MF's regularisation tuned on validation data like ours."""
 
 
-def biased_mf(kind: str, seed: int = 0) -> SocialMF:
+def biased_mf(kind: str, seed: int = 0) -> SocialFactorModel:
     """Biased MF with the hyper-parameters tuned for ``kind``."""
-    return SocialMF(replace(BIASED_MF_DEFAULTS.get(kind, BIASED_MF), seed=seed))
+    return SocialFactorModel(replace(BIASED_MF_DEFAULTS.get(kind, BIASED_MF), seed=seed))
 
 
 class Popularity:

@@ -4,11 +4,11 @@ Bayesian PMF (Salakhutdinov & Mnih 2008) with biases and a social prior. Each us
 vector ``[p_u, b_u]`` and each item ``[q_j, b_j]``; ``r(u, j) = mu + b_u + b_j + p_u . q_j``
 plus Gaussian noise whose precision is learned (Gamma prior). User and item vectors have
 Normal-Wishart hyper-priors, so no regularisation weight needs tuning. The social part is
-SocialMF's prior: a user's vector is drawn around ``(1 - trust_weight) * population mean +
-trust_weight * mean of the vectors of the people she trusts``, so someone who rated
-nothing but trusts others is placed among them. Items may come in groups (categories,
-genres): an item's vector is then drawn around its group's mean, which also gives an
-item unseen in training a vector from its group alone.
+the prior of SocialMF (Jamali & Ester 2010): a user's vector is drawn around
+``(1 - trust_weight) * population mean + trust_weight * mean of the vectors of the
+people she trusts``, so someone who rated nothing but trusts others is placed among them.
+Items may come in groups (categories, genres): an item's vector is then drawn around its
+group's mean, which also gives an item unseen in training a vector from its group alone.
 
 Why sampling rather than an optimiser: averaging over the posterior is what beats point
 estimates on these small, sparse rating sets (most items have one or two ratings), and

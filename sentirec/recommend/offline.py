@@ -33,8 +33,8 @@ from sentirec.recommend.metrics import mae, ranking_metrics, rmse, top_k
 from sentirec.recommend.social_mf import (
     DEFAULTS,
     WITHOUT_TRUST,
-    SocialMF,
-    SocialMFConfig,
+    SocialFactorConfig,
+    SocialFactorModel,
 )
 from sentirec.recommend.splits import TEST, TRAIN, VALID, kfold, ratio_split_per_user
 
@@ -53,10 +53,10 @@ class ProtocolError(ValueError):
     """The protocol does not apply to this dataset or is unknown (one-line message)."""
 
 
-def default_config(kind: str, protocol: str, use_trust: bool = True) -> SocialMFConfig:
+def default_config(kind: str, protocol: str, use_trust: bool = True) -> SocialFactorConfig:
     """The tuned configuration for a dataset kind under a protocol, with or without the
     trust graph."""
-    config = DEFAULTS.get(kind, SocialMFConfig())
+    config = DEFAULTS.get(kind, SocialFactorConfig())
     if protocol == "ranking-811" and config.objective != "ranking":
         config = RANKING_FALLBACK
     if not use_trust:
@@ -111,15 +111,15 @@ def _inner_split(train: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def _rating_score(data: SocialDataset, fit: np.ndarray, valid: np.ndarray):
     """Validation RMSE of a config learning on ``fit`` rows (lower is better)."""
 
-    def score(config: SocialMFConfig) -> float:
-        return _rating_metrics(data, fit, valid, SocialMF(config))["rmse"]
+    def score(config: SocialFactorConfig) -> float:
+        return _rating_metrics(data, fit, valid, SocialFactorModel(config))["rmse"]
 
     return score
 
 
 def rating_5fold(
     data: SocialDataset,
-    config: SocialMFConfig,
+    config: SocialFactorConfig,
     seed: int = 0,
     progress: bool = False,
     grid: Mapping[str, Iterable] | None = None,
@@ -139,7 +139,7 @@ def rating_5fold(
         overrides = _best(_rating_score(data, *_inner_split(train, seed)), config, grid, False)
         chosen.append(overrides)
         makers = {
-            "sentirec": lambda o=overrides: SocialMF(replace(config, **o)),
+            "sentirec": lambda o=overrides: SocialFactorModel(replace(config, **o)),
             **baselines,
         }
         for name, make in makers.items():
@@ -207,8 +207,8 @@ def _ranking_score(data: SocialDataset, parts: np.ndarray, universe: _Universe):
     """Validation NDCG@10 of a config learning on the train part (higher is better)."""
     history, truth = universe.matrix(parts == TRAIN), universe.matrix(parts == VALID)
 
-    def score(config: SocialMFConfig) -> float:
-        model = SocialMF(config)
+    def score(config: SocialFactorConfig) -> float:
+        model = SocialFactorModel(config)
         metrics = _ranking_metrics(data, parts == TRAIN, universe, history, truth, model)
         return metrics[f"ndcg@{TOP_K}"]
 
@@ -217,7 +217,7 @@ def _ranking_score(data: SocialDataset, parts: np.ndarray, universe: _Universe):
 
 def ranking_811(
     data: SocialDataset,
-    config: SocialMFConfig,
+    config: SocialFactorConfig,
     seed: int = 0,
     progress: bool = False,
     grid: Mapping[str, Iterable] | None = None,
@@ -230,7 +230,7 @@ def ranking_811(
     truth = universe.matrix(parts == TEST)
     overrides = _best(_ranking_score(data, parts, universe), config, grid, True)
     config = replace(config, **overrides)
-    makers = {"sentirec": lambda: SocialMF(config), **_ranking_baselines()}
+    makers = {"sentirec": lambda: SocialFactorModel(config), **_ranking_baselines()}
     results = {}
     for name, make in tqdm(makers.items(), desc=f"{data.kind} ranking-811", disable=not progress):
         results[name] = _ranking_metrics(data, parts == TRAIN, universe, history, truth, make())
@@ -245,7 +245,7 @@ def _combinations(grid: Mapping[str, Iterable]) -> list[dict]:
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
 
 
-def _scored(score, base: SocialMFConfig, grid: Mapping[str, Iterable], higher: bool, progress):
+def _scored(score, base: SocialFactorConfig, grid: Mapping[str, Iterable], higher: bool, progress):
     """Every combination of ``grid`` with its validation score; best first."""
     combos = _combinations(grid)
     steps = tqdm(combos, desc="tune", disable=not progress, leave=False)
@@ -253,7 +253,7 @@ def _scored(score, base: SocialMFConfig, grid: Mapping[str, Iterable], higher: b
     return sorted(results, key=lambda r: r[1], reverse=higher)
 
 
-def _best(score, base: SocialMFConfig, grid: Mapping[str, Iterable] | None, higher: bool):
+def _best(score, base: SocialFactorConfig, grid: Mapping[str, Iterable] | None, higher: bool):
     """The best overrides of ``grid`` by ``score`` ({} without a grid: ``base`` as is)."""
     return _scored(score, base, grid, higher, False)[0][0] if grid else {}
 
@@ -264,7 +264,7 @@ def _best(score, base: SocialMFConfig, grid: Mapping[str, Iterable] | None, high
 def evaluate(
     data: SocialDataset,
     protocol: str,
-    config: SocialMFConfig | None = None,
+    config: SocialFactorConfig | None = None,
     use_trust: bool = True,
     seed: int = 0,
     progress: bool = False,
@@ -298,7 +298,7 @@ def tune(
     data: SocialDataset,
     protocol: str,
     grid: Mapping[str, Iterable],
-    base: SocialMFConfig | None = None,
+    base: SocialFactorConfig | None = None,
     seed: int = 0,
     progress: bool = False,
 ) -> list[tuple[dict, float]]:

@@ -59,7 +59,7 @@ def trust_mean_operator(trust: np.ndarray, n_users: int) -> sp.csr_matrix:
 
 
 def fit_ranking(graph: Graph, config, progress: bool = False) -> Factors:
-    """Train the social implicit ALS model on ``graph`` with ``config`` (a SocialMFConfig)."""
+    """Train the social implicit ALS model on ``graph`` with ``config`` (a SocialFactorConfig)."""
     rng = np.random.default_rng(config.seed)
     shape = (graph.n_users, graph.n_items)
     strength = config.confidence * np.log1p(graph.values / config.confidence_scale)

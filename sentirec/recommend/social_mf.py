@@ -1,9 +1,11 @@
 """The learned model: user/item factors from ratings, the trust graph and review sentiment.
 
-``SocialMF`` is the one facade the offline evaluation and the Django side use. It works
-with raw ids (database primary keys or dataset ids), trains one of two objectives and
-serves predictions from a plain dict of numpy arrays, so a site can store a trained
-model and serve it without retraining or importing torch:
+``SocialFactorModel`` is the one facade the offline evaluation and the Django side use.
+It is not the published SocialMF (Jamali & Ester 2010), which the offline tables list
+as a baseline: by default it is a Bayesian social factor model sampled by Gibbs that
+borrows SocialMF's trust prior. It works with raw ids (database primary keys or dataset
+ids), trains one of two objectives and serves predictions from a plain dict of numpy
+arrays, so a site can store a trained model and serve it without retraining or torch:
 
 * ``objective="rating"`` - regression on stars (or on the opinion blend of stars and review
   sentiment when sentiment is given): Bayesian social MF by Gibbs sampling (``bayes_mf``,
@@ -32,7 +34,7 @@ SOLVERS = ("gibbs", "adam")
 
 
 @dataclass(frozen=True)
-class SocialMFConfig:
+class SocialFactorConfig:
     """Hyper-parameters (``DEFAULTS`` holds the values tuned per dataset kind).
 
     objective: "rating" (explicit stars, RMSE) or "ranking" (implicit feedback, NDCG).
@@ -85,16 +87,16 @@ class SocialMFConfig:
             raise ValueError(f"solver must be one of {SOLVERS}, not {self.solver!r}")
 
 
-DEFAULTS: dict[str, SocialMFConfig] = {
+DEFAULTS: dict[str, SocialFactorConfig] = {
     # validation RMSE 0.7894 (one chain: 0.7922); factors 5/10/20 x trust 0.1/0.3/0.5 searched
-    "filmtrust": SocialMFConfig(factors=20, chains=4),
+    "filmtrust": SocialFactorConfig(factors=20, chains=4),
     # validation RMSE 0.9225; factors 5/10 x trust_weight 0.3/0.6 searched
-    "ciaodvd": SocialMFConfig(),
+    "ciaodvd": SocialFactorConfig(),
     # validation RMSE 0.9491; trust_weight 0.15/0.3/0.6 searched (one fit takes minutes)
-    "ciao": SocialMFConfig(),
+    "ciao": SocialFactorConfig(),
     # validation NDCG@10 0.1973 (64 factors: 0.1919); reg 0.3..10 x reg_exponent 0.5..1 x
     # trust_weight 1..30, then factors 64/128 x confidence 0.5..4 x epochs 8/16 searched
-    "lastfm": SocialMFConfig(
+    "lastfm": SocialFactorConfig(
         objective="ranking",
         factors=128,
         reg=0.3,
@@ -106,10 +108,10 @@ DEFAULTS: dict[str, SocialMFConfig] = {
 }
 """Per dataset kind, the hyper-parameters chosen on validation data carved from the
 training data (``offline.tune``; the searches are listed in docs/recommender.md). The
-plain ``SocialMFConfig()`` (10 factors, one chain, trust weight 0.3) was the best or
+plain ``SocialFactorConfig()`` (10 factors, one chain, trust weight 0.3) was the best or
 within 0.001 of the best single-chain setting on every rating set."""
 
-WITHOUT_TRUST: dict[str, SocialMFConfig] = {
+WITHOUT_TRUST: dict[str, SocialFactorConfig] = {
     # validation NDCG@10 0.1934 (reg 0.1/0.3/0.5/1/3/10 x reg_exponent 0.75/1 searched);
     # the social pull also regularises, so without it a larger reg is best
     "lastfm": replace(DEFAULTS["lastfm"], use_trust=False, reg=0.5),
@@ -127,7 +129,7 @@ def _index(ids: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return position, (known[position] == ids) if found else np.zeros(ids.shape, bool)
 
 
-def _trainer(config: SocialMFConfig):
+def _trainer(config: SocialFactorConfig):
     """The training function for a config (imported lazily: serving needs none of them)."""
     if config.objective == "ranking":
         from sentirec.recommend.social_als import fit_ranking
@@ -142,11 +144,13 @@ def _trainer(config: SocialMFConfig):
     return fit_bayes
 
 
-class SocialMF:
-    """Trust- and sentiment-aware factor model with fit / predict / recommend."""
+class SocialFactorModel:
+    """Trust- and sentiment-aware factor model with fit / predict / recommend: the solver
+    ``config`` names (Bayesian social MF by Gibbs, TrustSVD, or social ALS) behind one
+    interface."""
 
-    def __init__(self, config: SocialMFConfig | None = None, **overrides):
-        self.config = replace(config or SocialMFConfig(), **overrides)
+    def __init__(self, config: SocialFactorConfig | None = None, **overrides):
+        self.config = replace(config or SocialFactorConfig(), **overrides)
         self.user_ids = np.zeros(0, np.int64)
         self.item_ids = np.zeros(0, np.int64)
         self.factors: Factors | None = None
@@ -166,7 +170,7 @@ class SocialMF:
         rating_range: tuple[float, float] | None = None,
         item_groups=None,
         progress: bool = False,
-    ) -> SocialMF:
+    ) -> SocialFactorModel:
         """Learn from rows (``users[k]`` gave ``items[k]`` the value ``values[k]``) and trust
         edges ((E, 2) truster, trustee raw ids). With ``sentiment``/``confidence`` (NaN where
         a row has no review), the rating target is the opinion blend of stars and sentiment
@@ -317,9 +321,9 @@ class SocialMF:
         return state
 
     @classmethod
-    def from_state(cls, state: dict) -> SocialMF:
+    def from_state(cls, state: dict) -> SocialFactorModel:
         """Rebuild a trained model from ``to_state()`` output."""
-        model = cls(SocialMFConfig(**state["config"]))
+        model = cls(SocialFactorConfig(**state["config"]))
         model.user_ids = np.asarray(state["user_ids"])
         model.item_ids = np.asarray(state["item_ids"])
         model.rating_range = tuple(state["rating_range"]) if state["rating_range"] else None

@@ -37,7 +37,7 @@ def _count_weights(index: np.ndarray, size: int, exponent: float) -> torch.Tenso
 
 
 def fit_rating(graph: Graph, config, progress: bool = False) -> Factors:
-    """Train on ``graph`` with ``config`` (a SocialMFConfig) and return the factors."""
+    """Train on ``graph`` with ``config`` (a SocialFactorConfig) and return the factors."""
     generator = torch.Generator().manual_seed(config.seed)
     d, n = config.factors, graph.values.size
     use_trust = config.use_trust and len(graph.trust) > 0

@@ -2,7 +2,7 @@
 
 ``train_recommender`` is the one way to do it: the Celery task, its beat schedule and
 the admin all call it. It reads every rating, scored review and follow once (a worker's
-job, never a request's), fits ``SocialMF`` on the opinion blend of stars and review
+job, never a request's), fits ``SocialFactorModel`` on the opinion blend of stars and review
 sentiment with the follow graph as trust, stores the factors through the model storage
 and registers them as a ``PreferenceModel``, active by default.
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from sentirec.conf import settings
 from sentirec.feeds import serving
 from sentirec.models import Follow, PreferenceModel, Rating, Review, SentimentStatus
-from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import SocialFactorConfig, SocialFactorModel
 
 LOCK_KEY = "sentirec:train-recommender-lock"
 #: A crashed training's lock expires after this many seconds.
@@ -133,9 +133,9 @@ def _train(options: dict, make_active: bool, progress: bool) -> PreferenceModel:
     data = training_data()
     if not data.users.size:
         raise RecommenderError("Nothing to learn from yet: no ratings and no scored reviews.")
-    config = SocialMFConfig(**options)
+    config = SocialFactorConfig(**options)
     started = time.monotonic()
-    model = SocialMF(config).fit(
+    model = SocialFactorModel(config).fit(
         data.users,
         data.items,
         data.stars,

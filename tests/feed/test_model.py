@@ -11,7 +11,7 @@ from sentirec import tasks
 from sentirec.feeds import serving
 from sentirec.feeds.feed import blend_weights, feed
 from sentirec.models import PreferenceModel, Rating
-from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import SocialFactorConfig, SocialFactorModel
 from sentirec.services.importing import import_dataset
 from sentirec.services.recommender import (
     RecommenderError,
@@ -111,7 +111,7 @@ def test_the_model_sees_dense_indices_and_serves_primary_keys(filmtrust):
     model = train_recommender(options=FAST)
     served = serving.active()
     data = training_data()
-    direct = SocialMF(SocialMFConfig(**model.config)).fit(
+    direct = SocialFactorModel(SocialFactorConfig(**model.config)).fit(
         np.array(data.user_keys)[data.users],
         np.array(data.item_keys)[data.items],
         data.stars,

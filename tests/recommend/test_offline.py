@@ -13,11 +13,11 @@ from sentirec.recommend.__main__ import main
 from sentirec.recommend.datasets import SocialDataset, load
 from sentirec.recommend.metrics import rmse
 from sentirec.recommend.offline import ProtocolError, evaluate, tune
-from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import SocialFactorConfig, SocialFactorModel
 from sentirec.recommend.splits import kfold
 
-QUICK = SocialMFConfig(factors=4, burn_in=5, samples=20)
-QUICK_RANKING = SocialMFConfig(objective="ranking", factors=8, reg=0.5, epochs=4)
+QUICK = SocialFactorConfig(factors=4, burn_in=5, samples=20)
+QUICK_RANKING = SocialFactorConfig(objective="ranking", factors=8, reg=0.5, epochs=4)
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +89,7 @@ def test_nested_tuning_chooses_each_fold_on_its_own_training_part(monkeypatch):
     fold's training rows; the chosen one then learns on all of them and meets the test."""
     seen = []
 
-    class Recording(SocialMF):
+    class Recording(SocialFactorModel):
         def fit(self, users, items, values, **kwargs):
             self.fitted = set(zip(users.tolist(), items.tolist(), strict=True))
             return super().fit(users, items, values, **kwargs)
@@ -98,7 +98,7 @@ def test_nested_tuning_chooses_each_fold_on_its_own_training_part(monkeypatch):
             seen.append((self.fitted, set(zip(users.tolist(), items.tolist(), strict=True))))
             return super().predict(users, items, item_groups)
 
-    monkeypatch.setattr(offline, "SocialMF", Recording)
+    monkeypatch.setattr(offline, "SocialFactorModel", Recording)
     data = two_group_dataset()
     grid = {"factors": [1, 4]}
     result = evaluate(data, "rating-5fold", QUICK, grid=grid)

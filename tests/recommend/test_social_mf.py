@@ -6,11 +6,11 @@ import pytest
 from sentirec.recommend.baselines import BPRMF, BPRConfig, MeanBaseline, Popularity
 from sentirec.recommend.datasets import load
 from sentirec.recommend.metrics import rmse
-from sentirec.recommend.social_mf import SocialMF, SocialMFConfig
+from sentirec.recommend.social_mf import SocialFactorConfig, SocialFactorModel
 from sentirec.recommend.splits import kfold
 
-FAST = SocialMFConfig(factors=4, burn_in=10, samples=30)
-FAST_ADAM = SocialMFConfig(solver="adam", factors=4, epochs=60, learning_rate=0.05)
+FAST = SocialFactorConfig(factors=4, burn_in=10, samples=30)
+FAST_ADAM = SocialFactorConfig(solver="adam", factors=4, epochs=60, learning_rate=0.05)
 BOTH = pytest.mark.parametrize("config", [FAST, FAST_ADAM], ids=["gibbs", "adam"])
 
 
@@ -26,9 +26,9 @@ def toy_ratings(seed: int = 0, users: int = 40, items: int = 30, density: float 
 @BOTH
 def test_fit_is_deterministic_under_a_seed_and_changes_with_it(config):
     u, i, r, t = toy_ratings()
-    first = SocialMF(config).fit(u, i, r, t).predict(u, i)
-    again = SocialMF(config).fit(u, i, r, t).predict(u, i)
-    other = SocialMF(config, seed=1).fit(u, i, r, t).predict(u, i)
+    first = SocialFactorModel(config).fit(u, i, r, t).predict(u, i)
+    again = SocialFactorModel(config).fit(u, i, r, t).predict(u, i)
+    other = SocialFactorModel(config, seed=1).fit(u, i, r, t).predict(u, i)
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
 
@@ -38,7 +38,7 @@ def test_learns_the_two_taste_groups_better_than_the_global_mean(config):
     u, i, r, t = toy_ratings()
     folds = kfold(r.size, 5, seed=0)
     train, test = folds != 0, folds == 0
-    model = SocialMF(config).fit(u[train], i[train], r[train], t)
+    model = SocialFactorModel(config).fit(u[train], i[train], r[train], t)
     mean = MeanBaseline("global").fit(u[train], i[train], r[train])
     assert rmse(model.predict(u[test], i[test]), r[test]) < 0.7 * rmse(
         mean.predict(u[test], i[test]), r[test]
@@ -48,10 +48,10 @@ def test_learns_the_two_taste_groups_better_than_the_global_mean(config):
 @BOTH
 def test_state_round_trip_serves_identical_predictions(config):
     u, i, r, t = toy_ratings()
-    model = SocialMF(config).fit(u, i, r, t, rating_range=(0.5, 5.0))
+    model = SocialFactorModel(config).fit(u, i, r, t, rating_range=(0.5, 5.0))
     state = model.to_state()
     assert all(isinstance(v, (np.ndarray, dict, float, list)) for v in state.values())
-    restored = SocialMF.from_state(state)
+    restored = SocialFactorModel.from_state(state)
     assert np.array_equal(restored.predict(u, i), model.predict(u, i))
     assert restored.recommend(100, k=5) == model.recommend(100, k=5)
 
@@ -59,7 +59,7 @@ def test_state_round_trip_serves_identical_predictions(config):
 @BOTH
 def test_cold_start_falls_back_to_biases_and_global_mean(config):
     u, i, r, t = toy_ratings()
-    model = SocialMF(config).fit(u, i, r, t)
+    model = SocialFactorModel(config).fit(u, i, r, t)
     f = model.factors
     item = np.searchsorted(model.item_ids, 500)
     user = np.searchsorted(model.user_ids, 100)
@@ -77,7 +77,7 @@ def test_cold_start_falls_back_to_biases_and_global_mean(config):
 def test_trust_only_user_gets_her_trustees_influence(config):
     u, i, r, t = toy_ratings()
     trust = np.vstack([t, [[7777, 100], [7777, 102]]])  # 7777 rated nothing, trusts evens
-    model = SocialMF(config).fit(u, i, r, trust)
+    model = SocialFactorModel(config).fit(u, i, r, trust)
     even_items, odd_items = [500, 502, 504], [501, 503, 505]
     liked = model.predict([7777] * 3, even_items).mean()
     disliked = model.predict([7777] * 3, odd_items).mean()
@@ -90,7 +90,7 @@ def test_trust_only_user_gets_her_trustees_influence(config):
 @BOTH
 def test_recommend_excludes_and_orders(config):
     u, i, r, t = toy_ratings()
-    model = SocialMF(config).fit(u, i, r, t)
+    model = SocialFactorModel(config).fit(u, i, r, t)
     top = model.recommend(100, k=5, exclude=[500, 502])
     assert len(top) == 5 and not {500, 502} & {item for item, _ in top}
     scores = [s for _, s in top]
@@ -100,9 +100,11 @@ def test_recommend_excludes_and_orders(config):
 def test_sentiment_moves_the_training_target():
     users, items = np.array([1, 2, 3, 1]), np.array([10, 10, 10, 11])
     stars = np.array([4.0, 4.0, 4.0, 1.0])
-    plain = SocialMF(FAST, use_trust=False).fit(users, items, stars, rating_range=(0.5, 5.0))
+    plain = SocialFactorModel(FAST, use_trust=False).fit(
+        users, items, stars, rating_range=(0.5, 5.0)
+    )
     negative = np.array([-1.0, -1.0, -1.0, np.nan])
-    sour = SocialMF(FAST, use_trust=False).fit(
+    sour = SocialFactorModel(FAST, use_trust=False).fit(
         users, items, stars, sentiment=negative, confidence=np.ones(4), rating_range=(0.5, 5.0)
     )
     assert sour.predict([4], [10])[0] < plain.predict([4], [10])[0]
@@ -112,7 +114,9 @@ def test_item_groups_score_unseen_items_from_their_group():
     u, i, r, t = toy_ratings()
     groups = i % 2  # the two taste groups are two categories
     unseen = i == 529
-    model = SocialMF(FAST).fit(u[~unseen], i[~unseen], r[~unseen], t, item_groups=groups[~unseen])
+    model = SocialFactorModel(FAST).fit(
+        u[~unseen], i[~unseen], r[~unseen], t, item_groups=groups[~unseen]
+    )
     assert model.factors.group_vectors.shape[0] == 2
     # item 999 never seen; as a member of the odd group, odd users like it and even ones not
     liked = model.predict([101, 103], [999, 999], item_groups=[1, 1])
@@ -120,9 +124,9 @@ def test_item_groups_score_unseen_items_from_their_group():
     assert liked.min() > disliked.max()
     plain = model.predict([101, 100], [999, 999])
     assert plain[0] == pytest.approx(model.factors.global_mean + model.factors.user_bias[1])
-    restored = SocialMF.from_state(model.to_state())
+    restored = SocialFactorModel.from_state(model.to_state())
     assert np.array_equal(restored.predict([101], [999], [1]), model.predict([101], [999], [1]))
-    ablated = SocialMF(FAST, use_groups=False).fit(u, i, r, t, item_groups=groups)
+    ablated = SocialFactorModel(FAST, use_groups=False).fit(u, i, r, t, item_groups=groups)
     assert ablated.factors.group_vectors is None and ablated.group_ids is None
 
 
@@ -133,13 +137,13 @@ def test_ranking_objective_recommends_what_similar_users_played():
     rows += [(u, it, rng.integers(1, 500)) for u in range(30, 60) for it in range(10, 20)]
     rows += [(0, it, 50) for it in range(5)]
     u, i, plays = map(np.array, zip(*rows, strict=True))
-    config = SocialMFConfig(objective="ranking", factors=4, reg=0.1, epochs=5)
-    model = SocialMF(config).fit(u, i, plays, trust=np.array([[0, 1], [1, 0]]))
+    config = SocialFactorConfig(objective="ranking", factors=4, reg=0.1, epochs=5)
+    model = SocialFactorModel(config).fit(u, i, plays, trust=np.array([[0, 1], [1, 0]]))
     top = [item for item, _ in model.recommend(0, k=5, exclude=range(5))]
     assert set(top) == {5, 6, 7, 8, 9}
     folded = model.fold_in(rated=[10, 11], trustees=[31])
     assert folded.shape == (4,)
-    restored = SocialMF.from_state(model.to_state())
+    restored = SocialFactorModel.from_state(model.to_state())
     assert np.allclose(restored.scores([0]), model.scores([0]))
 
 
@@ -156,7 +160,7 @@ def test_ranking_baselines():
 
 def test_bad_objective_is_rejected():
     with pytest.raises(ValueError, match="objective"):
-        SocialMFConfig(objective="magic")
+        SocialFactorConfig(objective="magic")
 
 
 def test_small_fit_beats_global_mean_on_a_filmtrust_slice(shared_data):
@@ -164,7 +168,7 @@ def test_small_fit_beats_global_mean_on_a_filmtrust_slice(shared_data):
     folds = kfold(len(data), 5, seed=0)
     train, test = folds != 0, folds == 0
     args = (data.users[train], data.items[train], data.values[train], data.trust)
-    model = SocialMF(FAST, factors=8).fit(*args, rating_range=data.rating_range)
+    model = SocialFactorModel(FAST, factors=8).fit(*args, rating_range=data.rating_range)
     mean = MeanBaseline("global").fit(*args)
     ours = rmse(model.predict(data.users[test], data.items[test]), data.values[test])
     assert ours < rmse(mean.predict(data.users[test], data.items[test]), data.values[test]) - 0.05
