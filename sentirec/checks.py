@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.core import checks
 
 from sentirec.conf import DEFAULTS, ITEM_MODEL_SETTING, item_model_label
+from sentirec.recommend.scoring import BLEND_COMPONENTS
 
 
 def _int_between(low: int, high: int | None = None) -> Callable[[Any], bool]:
@@ -55,7 +56,7 @@ def _data_specs(value: Any) -> bool:
 def _feed_weights(value: Any) -> bool:
     return (
         isinstance(value, dict)
-        and set(value) <= {"social", "quality", "model", "freshness"}
+        and set(value) <= set(BLEND_COMPONENTS)
         and all(_non_negative_number(v) for v in value.values())
         and sum(value.values()) > 0
     )

@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
 
+from sentirec.recommend.scoring import BlendWeights  # pure (numpy): the blend's defaults
+
 #: The item model's setting, swappable like ``AUTH_USER_MODEL``.
 ITEM_MODEL_SETTING = "SENTIREC_ITEM_MODEL"
 DEFAULT_ITEM_MODEL = "sentirec.Item"
@@ -53,9 +55,9 @@ DEFAULTS: dict[str, Any] = {
     # Feed
     "FEED_PAGE_SIZE": 20,
     "FEED_CACHE_SECONDS": 300,
-    "FEED_MAX_PER_FOLLOWEE": 3,
+    "FEED_MAX_PER_FOLLOWEE": BlendWeights().max_per_followee,
     "FEED_CANDIDATE_LIMIT": 500,
-    "FEED_WEIGHTS": {"social": 0.5, "quality": 0.25, "model": 0.2, "freshness": 0.05},
+    "FEED_WEIGHTS": BlendWeights().components(),
     "QUALITY_PRIOR_STRENGTH": 5.0,
     "FEED_SECOND_HOP": False,
     "FEED_SUGGESTIONS": 5,

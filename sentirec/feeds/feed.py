@@ -18,7 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 from django.utils import timezone
 
-from sentirec.conf import DEFAULTS, settings
+from sentirec.conf import settings
 from sentirec.feeds import candidates, serving, suggestions
 from sentirec.feeds.cache import PageCache
 from sentirec.feeds.candidates import NO_OVERLAP, Followee, Hop, ItemFacts, OpinionRows
@@ -87,8 +87,7 @@ def feed(user=None, page: int = 1, page_size: int | None = None) -> FeedPage:
 
 def blend_weights() -> BlendWeights:
     """``FEED_WEIGHTS`` (missing keys take their defaults) plus the per-followee cap."""
-    weights = {**DEFAULTS["FEED_WEIGHTS"], **settings.FEED_WEIGHTS}
-    return BlendWeights(**weights, max_per_followee=settings.FEED_MAX_PER_FOLLOWEE)
+    return BlendWeights(**settings.FEED_WEIGHTS, max_per_followee=settings.FEED_MAX_PER_FOLLOWEE)
 
 
 def build_page(

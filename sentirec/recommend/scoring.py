@@ -333,9 +333,15 @@ def social_scores(
 # --------------------------------------------------------------------------- final rank
 
 
+#: The weighted components of the final score, as ``FEED_WEIGHTS`` names them.
+BLEND_COMPONENTS = ("social", "quality", "model", "freshness")
+
+
 @dataclass(frozen=True)
 class BlendWeights:
-    """How the final score mixes its components, each on a comparable scale.
+    """How the final score mixes its components, each on a comparable scale. The defaults
+    are the defaults of the ``FEED_WEIGHTS`` and ``FEED_MAX_PER_FOLLOWEE`` settings
+    (``sentirec.conf`` reads them from here).
 
     social: weight of the social score in [-1, 1].
     quality: weight of the item's Bayesian quality in [-1, 1].
@@ -346,12 +352,16 @@ class BlendWeights:
         so one prolific friend cannot fill the feed.
     """
 
-    social: float = 1.0
-    quality: float = 0.5
-    model: float = 0.5
-    freshness: float = 0.1
+    social: float = 0.5
+    quality: float = 0.25
+    model: float = 0.2
+    freshness: float = 0.05
     freshness_half_life_days: float = 14.0
     max_per_followee: int = 3
+
+    def components(self) -> dict[str, float]:
+        """The component weights by name, as ``FEED_WEIGHTS`` writes them."""
+        return {name: getattr(self, name) for name in BLEND_COMPONENTS}
 
 
 @dataclass(frozen=True)

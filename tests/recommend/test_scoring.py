@@ -181,7 +181,7 @@ def test_rank_cold_start_uses_quality_model_and_freshness():
         Candidate(4, quality=0.2, age_days=0),
     ]
     for social in (None, {}):
-        ranked = rank(candidates, social, BlendWeights(freshness=0.5))
+        ranked = rank(candidates, social, BlendWeights(quality=0.5, model=0.5, freshness=0.5))
         assert [r.item_id for r in ranked] == [3, 4, 2, 1]
     assert rank([], None) == []
 
@@ -191,8 +191,9 @@ def test_rank_holds_back_one_followee_past_the_cap_inside_the_score():
     opinions = [Opinion(10, i, stars=5.0) for i in range(6)] + [Opinion(11, 50, stars=4.0)]
     social = social_scores(ties, opinions)
     candidates = [Candidate(i) for i in [*range(6), 50, 60, 61]]
-    ranked = rank(candidates, social, BlendWeights(max_per_followee=2))
-    repeat = {r.item_id: r.components.get("repeat", 0.0) for r in ranked}
+    weights = BlendWeights(max_per_followee=2)
+    ranked = rank(candidates, social, weights)
+    repeat = {r.item_id: r.components.get("repeat", 0.0) / weights.social for r in ranked}
     assert [repeat[i] for i in range(6)] == [0.0, 0.0, -1.0, -1.0, -2.0, -2.0]
     assert [r.item_id for r in ranked[:4]] == [0, 1, 50, 60]
     assert sorted(r.item_id for r in ranked) == sorted(c.item_id for c in candidates)
