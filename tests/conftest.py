@@ -169,15 +169,22 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def toy_model(db, media_root, toy_bundle_bytes):
-    """The toy bundle registered and active, as a retrain would leave it."""
+def serving(bundle, metrics: dict | None = None, training_data: dict | None = None):
+    """Register ``bundle`` and make it the active model, as a retrain would leave it; a
+    fixture yields from this (the engine reloads it now and forgets it afterwards)."""
     from sentirec import engine
-    from sentirec.sentiment.bundle import load_bundle
     from sentirec.services import registry
 
-    model = registry.register(load_bundle(toy_bundle_bytes), {"accuracy": 1.0}, {"toy": True})
+    model = registry.register(bundle, metrics or {}, training_data or {})
     registry.activate(model)
     engine.reset()
     yield model
     engine.reset()
+
+
+@pytest.fixture
+def toy_model(db, media_root, toy_bundle_bytes):
+    """The toy bundle registered and active, as a retrain would leave it."""
+    from sentirec.sentiment.bundle import load_bundle
+
+    yield from serving(load_bundle(toy_bundle_bytes), {"accuracy": 1.0}, {"toy": True})

@@ -9,7 +9,7 @@ from sentirec.models import SentimentModel
 from sentirec.sentiment.bundle import load_bundle
 from sentirec.sentiment.evaluation import evaluate
 from sentirec.services import training
-from tests.conftest import toy_corpus
+from tests.conftest import serving, toy_corpus
 from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +48,11 @@ def test_worse_candidate_is_registered_but_not_promoted(toy_model, retrain_data)
 @pytest.fixture
 def weak_model(db, media_root):
     """An active model barely trained: a good candidate must beat it on the gate half."""
-    from sentirec import engine
     from sentirec.sentiment.training import TrainConfig, train
-    from sentirec.services import registry
 
     texts, labels = toy_corpus(200, seed=5)
     config = TrainConfig(arch="mlp", embeddings=None, epochs=1, lr=1e-6, seed=1, patience=1)
-    model = registry.register(train(texts, labels, config, progress=False).bundle, {}, {})
-    registry.activate(model)
-    engine.reset()
-    yield model
-    engine.reset()
+    yield from serving(train(texts, labels, config, progress=False).bundle)
 
 
 @pytest.mark.slow

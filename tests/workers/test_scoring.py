@@ -254,16 +254,11 @@ def test_the_rescore_fan_out_reads_rescore_batch_size_ids_per_query(
 def minilm_model(db, media_root):
     """A tiny random-init minilm (the real WordPiece) trained on the toy reviews, active."""
     from sentirec.sentiment.training import TrainConfig, train
-    from tests.conftest import toy_corpus
+    from tests.conftest import serving, toy_corpus
 
     hparams = {"layers": 1, "hidden": 64, "heads": 4, "inner": 128, "pretrained": False}
     config = TrainConfig(arch="minilm", hparams=hparams, epochs=6, lr=5e-3, patience=6)
-    bundle = train(*toy_corpus(), config, progress=False).bundle
-    model = registry.register(bundle, {}, {"toy": True})
-    registry.activate(model)
-    engine.reset()
-    yield model
-    engine.reset()
+    yield from serving(train(*toy_corpus(), config, progress=False).bundle, {}, {"toy": True})
 
 
 def test_a_minilm_model_scores_reviews_through_the_same_path(
