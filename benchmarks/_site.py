@@ -1,4 +1,6 @@
-"""Shared set-up for benchmarks that need the Django site on a throwaway PostgreSQL database."""
+"""What the benchmark scripts share: the Django site on a throwaway PostgreSQL database
+(for those that need one), the machine and date lines of their tables, and the one way
+to rewrite a script's own section of a docs page (docs/benchmarks.md by default)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS_DOC = ROOT / "docs" / "benchmarks.md"
 
 
 def use_bench_database(name: str, redis_db: int) -> None:
@@ -58,10 +61,10 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def write_section(marker: str, text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+def write_section(marker: str, text: str, path: Path = BENCHMARKS_DOC) -> None:
     """Replace the text between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` in
-    ``path`` (added at the end when missing)."""
-    content = path.read_text() if path.exists() else "# Benchmarks\n"
+    ``path`` (added at the end when missing); the rest of the file is left alone."""
+    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     block = f"{start}\n{text.strip()}\n{end}"
     if start in content and end in content:
@@ -69,4 +72,5 @@ def write_section(marker: str, text: str, path: Path = ROOT / "docs" / "benchmar
         content = head + block + rest.split(end, 1)[1]
     else:
         content = content.rstrip() + "\n\n" + block + "\n"
-    path.write_text(content)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")

@@ -27,10 +27,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- recommend-offline:start -->", "<!-- recommend-offline:end -->"
-RAW = "<!-- recommend-offline:results "
+from _site import BENCHMARKS_DOC, ROOT, write_section
+
+MARKER = "recommend-offline"
+RAW = f"<!-- {MARKER}:results "
 
 FOLDERS = {
     "filmtrust": "filmtrust",
@@ -122,7 +122,6 @@ def section(results: list[dict], threads: int | None) -> str:
     """The markdown between the markers."""
     torch_threads = threads or "torch default"
     lines = [
-        START,
         "## Offline recommender evaluation (`python -m sentirec.recommend evaluate`)",
         "",
         f"Run by `{' '.join(['python benchmarks/offline.py', *sys.argv[1:]])}` "
@@ -171,15 +170,15 @@ def section(results: list[dict], threads: int | None) -> str:
         lines += ["", "Commands:", ""]
         lines += [f"    {result['command']}" for result in ordered]
         lines += ["", f"Model config: `{json.dumps(reference['config'])}`", ""]
-    lines += [RAW + json.dumps(results) + " -->", END]
+    lines += [RAW + json.dumps(results) + " -->"]
     return "\n".join(lines)
 
 
 def previous_results() -> list[dict]:
     """The raw results stored in the section by the last run (empty if none)."""
-    if not DOC.exists():
+    if not BENCHMARKS_DOC.exists():
         return []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
+    for line in BENCHMARKS_DOC.read_text(encoding="utf-8").splitlines():
         if line.startswith(RAW):
             return json.loads(line[len(RAW) : -len(" -->")])
     return []
@@ -207,18 +206,6 @@ def merged(old: list[dict], new: list[dict]) -> list[dict]:
     return sorted(combined.values(), key=lambda r: (runs[_key(r)[:2]], variants[_key(r)[2]]))
 
 
-def write(text: str) -> None:
-    """Replace the text between the markers, creating the file or the markers if needed."""
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        DOC.write_text(head + text + tail, encoding="utf-8")
-    else:
-        DOC.parent.mkdir(parents=True, exist_ok=True)
-        DOC.write_text(current.rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -237,8 +224,8 @@ def main() -> None:
             result = run(kind, protocol, args.data, variant, args.threads)
             print(json.dumps(result), file=sys.stderr, flush=True)
             # written as each run ends: a long series stopped midway keeps what finished
-            write(section(merged(previous_results(), [result]), args.threads))
-            print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr, flush=True)
+            write_section(MARKER, section(merged(previous_results(), [result]), args.threads))
+            print(f"wrote {BENCHMARKS_DOC.relative_to(ROOT)}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
