@@ -1,3 +1,6 @@
+"""sentirec's AppConfig: the swappable item setting's default, and what loads when the
+app is ready (checks, signal receivers, tasks, the feed cache's invalidation, admin)."""
+
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db.models.signals import post_migrate

@@ -1,3 +1,6 @@
+"""The demo site's URLs: the admin, Django's sign-in pages (with a lockout), the API
+token endpoint, and sentirec at the root."""
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static

@@ -1,3 +1,6 @@
+"""The demo site's WSGI application; it refuses to serve with DEBUG off and the public
+demo secret key, since WSGI servers run no system checks."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -1,0 +1,1 @@
+"""sentirec's ``manage.py`` commands live in ``commands/``."""
