@@ -145,17 +145,14 @@ def train(
     texts, labels = list(texts), [int(y) for y in labels]
     teacher = None if teacher_probs is None else [float(p) for p in teacher_probs]
     if val_texts is None:
-        tr, va = group_split(texts, config.val_fraction, config.seed)
-        val_texts, val_labels = [texts[i] for i in va], [labels[i] for i in va]
-        texts, labels = [texts[i] for i in tr], [labels[i] for i in tr]
-        teacher = None if teacher is None else [teacher[i] for i in tr]
+        texts, labels, teacher, val_texts, val_labels = _hold_out(texts, labels, teacher, config)
     val_texts, val_labels = list(val_texts), [int(y) for y in (val_labels or [])]
     if not texts:
         raise ValueError("no training examples")
+    targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
     if config.arch == "minilm":
         from .finetune import finetune
 
-        targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
         bundle, history, metrics = finetune(
             texts,
             labels,
@@ -171,6 +168,63 @@ def train(
         return TrainResult(bundle, history, metrics, time.perf_counter() - started)
 
     tokens = [head_tail(tokenize(t), config.max_tokens) for t in texts]
+    vocab, hparams, model = _word_model(tokens, config)
+    train_ids = [vocab.encode(t) for t in tokens]
+    # a data-dependent start (ngram: NBSVM) is a model of its own: fine-tuning must beat it
+    fitted = bool(getattr(model, "init_from_data", lambda *_: False)(train_ids, labels))
+    model.to(device)
+    val_ids = encode_texts(vocab, val_texts, config.max_tokens)
+    history = _fit_epochs(
+        model,
+        (train_ids, labels, targets),
+        (val_ids, val_labels),
+        config,
+        device,
+        score_start=fitted,
+        progress=progress,
+        on_epoch=on_epoch,
+    )
+    temperature, metrics = _calibrate(model, val_ids, val_labels, device)
+    metrics = {
+        "n_train": len(texts),
+        "n_val": len(val_texts),
+        "epochs": history[-1]["epoch"] if history else 0,
+        **metrics,
+        "history": history,
+    }
+    seconds = time.perf_counter() - started
+    metrics["train_seconds"] = round(seconds, 2)
+    bundle = Bundle(
+        arch=config.arch,
+        hparams=hparams,
+        vocab=vocab,
+        state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
+        config=_config_dict(config),
+        metrics=metrics,
+        temperature=temperature,
+        data_hash=data_hash(texts, labels),
+    )
+    return TrainResult(bundle, history, metrics, seconds)
+
+
+def _hold_out(
+    texts: list[str], labels: list[int], teacher: list[float] | None, config: TrainConfig
+) -> tuple[list[str], list[int], list[float] | None, list[str], list[int]]:
+    """(train texts, labels, teacher probabilities, validation texts, labels): the
+    ``config.val_fraction`` of the distinct texts :func:`.splits.group_split` holds out."""
+    tr, va = group_split(texts, config.val_fraction, config.seed)
+    return (
+        [texts[i] for i in tr],
+        [labels[i] for i in tr],
+        None if teacher is None else [teacher[i] for i in tr],
+        [texts[i] for i in va],
+        [labels[i] for i in va],
+    )
+
+
+def _word_model(tokens: list[list[str]], config: TrainConfig) -> tuple[Vocabulary, dict, nn.Module]:
+    """The vocabulary of ``tokens``, the model's hyper-parameters, and the model with its
+    embedding table started from the pretrained vectors (or seeded random ones)."""
     vectors = load_vectors(config.embeddings) if config.embeddings else None
     extra = vectors.words[: config.extra_vectors] if vectors is not None else []
     vocab = Vocabulary.build(tokens, config.min_freq, config.max_vocab, extra)
@@ -179,19 +233,32 @@ def train(
     model = build_model(config.arch, len(vocab), hparams)
     model.embedding.weight.data.copy_(torch.from_numpy(init))
     model.embedding.weight.requires_grad_(not config.freeze_embeddings)
-    train_ids = [vocab.encode(t) for t in tokens]
-    # a data-dependent start (ngram: NBSVM) is a model of its own: fine-tuning must beat it
-    fitted = bool(getattr(model, "init_from_data", lambda *_: False)(train_ids, labels))
-    model.to(device)
+    return vocab, hparams, model
 
-    val_ids = encode_texts(vocab, val_texts, config.max_tokens)
-    targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
+
+def _fit_epochs(
+    model: nn.Module,
+    training: tuple[list[list[int]], list[int], torch.Tensor],
+    validation: tuple[list[list[int]], list[int]],
+    config: TrainConfig,
+    device: torch.device,
+    *,
+    score_start: bool,
+    progress: bool,
+    on_epoch: Callable[[dict, int], None] | None,
+) -> list[dict]:
+    """Train epoch by epoch, early-stopping on validation accuracy (then loss) after
+    ``config.patience`` epochs without a better one, and leave ``model`` at its best
+    epoch; return the history rows. ``score_start``: the model was fitted to the data
+    before training (epoch 0 is scored and may stay the best)."""
+    train_ids, labels, targets = training
+    val_ids, val_labels = validation
     optimizer = _Optimizer(model, config)
     rng = np.random.default_rng(config.seed)
     history: list[dict] = []
     best: tuple[float, float] | None = None
     best_state, stale = copy.deepcopy(model.state_dict()), 0
-    if val_ids and fitted:
+    if val_ids and score_start:
         t0 = time.perf_counter()
         row = {
             "epoch": 0,
@@ -230,33 +297,21 @@ def train(
             break
         for group in optimizer.param_groups:
             group["lr"] *= config.lr_decay
-
     model.load_state_dict(best_state)
-    temperature = 1.0
-    metrics: dict = {
-        "n_train": len(texts),
-        "n_val": len(val_texts),
-        "epochs": history[-1]["epoch"] if history else 0,
-    }
-    if val_ids:
-        logits = batched_logits(model, val_ids, 256, device)
-        temperature = fit_temperature(logits, torch.tensor(val_labels))
-        scores = classification_metrics(val_labels, logits.argmax(1).tolist())
-        metrics.update({f"val_{k}": v for k, v in scores.items()})
-    metrics["history"] = history
-    seconds = time.perf_counter() - started
-    metrics["train_seconds"] = round(seconds, 2)
-    bundle = Bundle(
-        arch=config.arch,
-        hparams=hparams,
-        vocab=vocab,
-        state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
-        config=_config_dict(config),
-        metrics=metrics,
-        temperature=temperature,
-        data_hash=data_hash(texts, labels),
-    )
-    return TrainResult(bundle, history, metrics, seconds)
+    return history
+
+
+def _calibrate(
+    model: nn.Module, val_ids: list[list[int]], val_labels: list[int], device: torch.device
+) -> tuple[float, dict]:
+    """The softmax temperature fitted on the validation set, and the model's validation
+    scores (``val_accuracy``, ...); 1.0 and none without a validation set."""
+    if not val_ids:
+        return 1.0, {}
+    logits = batched_logits(model, val_ids, 256, device)
+    temperature = fit_temperature(logits, torch.tensor(val_labels))
+    scores = classification_metrics(val_labels, logits.argmax(1).tolist())
+    return temperature, {f"val_{k}": v for k, v in scores.items()}
 
 
 class _Optimizer:
