@@ -191,16 +191,7 @@ def _retrain(
 ) -> RetrainReport:
     _stage(job, "reading the training data")
     train_rows, validation, summary = training_data()
-    if len({label for _, label in train_rows}) < 2:
-        raise RetrainError(
-            "Not enough labelled data: retraining needs positive and negative examples "
-            "(configure SENTIREC['RETRAIN_BASE_DATA'] or collect reviews with stars)."
-        )
-    if len({label for _, label in validation}) < 2:
-        raise RetrainError(
-            "The validation set needs positive and negative examples "
-            "(configure SENTIREC['RETRAIN_VALIDATION_DATA'] or collect more reviews)."
-        )
+    _require_both_labels(train_rows, validation)
     chosen_arch = arch or options.get("arch") or settings.RETRAIN_ARCH
     config = TrainConfig(**{**settings.RETRAIN_OPTIONS, **options, "arch": chosen_arch})
     selection, gate = split_validation(validation)
@@ -239,17 +230,39 @@ def _retrain(
     _stage(job, "registering the candidate")
     model = register(result.bundle, metrics, summary)
     gain = settings.PROMOTION_MIN_ACCURACY_GAIN
-    promoted = candidate["accuracy"] > baseline["accuracy"] + gain
-    comparison = (
-        f"accuracy on the {len(gate)} gate examples {candidate['accuracy']:.4f} "
-        f"{'>' if promoted else '<='} the active model's {baseline['accuracy']:.4f}"
-        + (f" + the required gain {gain}" if gain else "")
-    )
+    promoted, reason = _gate(candidate["accuracy"], baseline["accuracy"], gain, len(gate))
     if promoted:
         activate(model)
-    reason = f"{'Promoted' if promoted else 'Not promoted'}: {comparison}."
     logger.info("Retrained %s: %s", model.version, reason)
     return RetrainReport(model, promoted, candidate["accuracy"], baseline["accuracy"], gain, reason)
+
+
+def _require_both_labels(
+    train_rows: list[tuple[str, int]], validation: list[tuple[str, int]]
+) -> None:
+    """RetrainError unless training and validation rows each hold both labels."""
+    if len({label for _, label in train_rows}) < 2:
+        raise RetrainError(
+            "Not enough labelled data: retraining needs positive and negative examples "
+            "(configure SENTIREC['RETRAIN_BASE_DATA'] or collect reviews with stars)."
+        )
+    if len({label for _, label in validation}) < 2:
+        raise RetrainError(
+            "The validation set needs positive and negative examples "
+            "(configure SENTIREC['RETRAIN_VALIDATION_DATA'] or collect more reviews)."
+        )
+
+
+def _gate(candidate: float, active: float, gain: float, examples: int) -> tuple[bool, str]:
+    """Whether the candidate's accuracy beats the active model's by more than ``gain`` (a
+    tie keeps the active model), and the sentence that says so."""
+    promoted = candidate > active + gain
+    comparison = (
+        f"accuracy on the {examples} gate examples {candidate:.4f} "
+        f"{'>' if promoted else '<='} the active model's {active:.4f}"
+        + (f" + the required gain {gain}" if gain else "")
+    )
+    return promoted, f"{'Promoted' if promoted else 'Not promoted'}: {comparison}."
 
 
 def _abandon_orphans(job: RetrainJob) -> None:
