@@ -1,0 +1,1 @@
+"""The REST API: endpoints, permissions, item exposure, schema and predictions."""

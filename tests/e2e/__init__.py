@@ -1,0 +1,1 @@
+"""Browser journeys through the demo site and the admin (Playwright)."""

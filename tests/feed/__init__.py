@@ -1,0 +1,1 @@
+"""The feed: ranking on the site's data, caching, query bounds, the learned model."""

@@ -1,0 +1,1 @@
+"""Installing and configuring sentirec: checks, migrations, docs, demo data, imports."""

@@ -1,0 +1,1 @@
+"""Host projects unlike socialsite (other keys, user models, URL layouts, APIs)."""

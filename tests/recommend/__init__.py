@@ -1,0 +1,1 @@
+"""The pure recommender core: scoring, the learned models, metrics, offline protocols."""

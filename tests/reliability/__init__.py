@@ -1,0 +1,1 @@
+"""Reliability: faults, hostile input, rate limits, hardening, storms, properties."""

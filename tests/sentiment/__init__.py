@@ -1,0 +1,1 @@
+"""The pure sentiment engine: text, architectures, training, bundles, prediction."""

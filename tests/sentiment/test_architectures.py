@@ -1,3 +1,5 @@
+"""Every registered architecture: shapes, token weights, masking, and the registry's names."""
+
 import pytest
 import torch
 from torch import nn

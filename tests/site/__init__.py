@@ -1,0 +1,1 @@
+"""The HTML pages: forms and bad input, layout, people, pictures, host pages, security."""

@@ -1,0 +1,1 @@
+"""Celery work: scoring, queueing, retraining, the registry, worker faults."""

@@ -1,3 +1,6 @@
+"""The blog host's URLs: its pages, its API (router, token, schema) and, when the test
+settings say so, sentirec at the root."""
+
 from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView

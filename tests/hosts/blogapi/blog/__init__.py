@@ -1,0 +1,1 @@
+"""A blog app with its own REST API, the host of ``tests/hosts/test_blogapi.py``."""

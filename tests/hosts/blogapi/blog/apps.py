@@ -1,3 +1,5 @@
+"""The blog host's app config (label ``blog``)."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The blog's one model: posts keyed by slug, with editor notes no reader may see."""
+
 from django.conf import settings
 from django.db import models
 

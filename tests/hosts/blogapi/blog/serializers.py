@@ -1,3 +1,5 @@
+"""The blog's own DRF serializer of posts."""
+
 from rest_framework import serializers
 
 from tests.hosts.blogapi.blog.models import Post

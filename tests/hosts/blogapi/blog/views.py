@@ -1,3 +1,5 @@
+"""The blog's pages (published posts only) and its own REST viewset of posts."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape

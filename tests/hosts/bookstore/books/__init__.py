@@ -1,0 +1,1 @@
+"""The bookstore's catalogue app (UUID-keyed books, the swapped item model)."""

@@ -1,3 +1,5 @@
+"""A book's page, by UUID (namespace ``books``)."""
+
 from django.urls import path
 
 from books import views

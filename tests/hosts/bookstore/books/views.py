@@ -1,3 +1,6 @@
+"""The bookstore's own pages: the list, about, and a book's page for readers allowed to
+see books."""
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render

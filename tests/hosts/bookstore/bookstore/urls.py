@@ -1,3 +1,6 @@
+"""The bookstore's URLs: its own pages and sign-in, the admin, and sentirec under
+``community/``."""
+
 from books import views
 from django.contrib import admin
 from django.urls import include, path

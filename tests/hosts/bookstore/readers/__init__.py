@@ -1,0 +1,1 @@
+"""The bookstore's user model: readers who sign in by email."""
