@@ -22,11 +22,13 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from .architectures import build_model
 from .batching import batched_logits, bucket_batches, pad
 from .bundle import Bundle
 from .calibration import fit_temperature
 from .metrics import classification_metrics
 from .minilm import BASE_NAME, base_sha256, encode_pieces
+from .records import config_dict, data_hash, val_scores
 from .text import Vocabulary
 
 WARMUP = 0.06  # fraction of the steps over which the learning rate rises linearly
@@ -55,9 +57,6 @@ def finetune(
     caller wraps them. Early stopping and the temperature use the validation set;
     ``on_epoch(row, epochs)`` is called after each epoch, as in :func:`.training.train`.
     """
-    from .architectures import build_model
-    from .training import _config_dict, _val_scores, data_hash
-
     hparams = {**config.hparams}
     if hparams.get("pretrained", True):
         hparams["base_sha256"] = base_sha256()
@@ -83,7 +82,7 @@ def finetune(
     ckpt = Path(checkpoint_dir) / "state.pt" if checkpoint_dir else None
     if ckpt is not None and ckpt.exists():
         saved = torch.load(ckpt, map_location="cpu", weights_only=False)
-        now = _config_dict(config)
+        now = config_dict(config)
         changed = [k for k in saved["config"].keys() & now.keys() if saved["config"][k] != now[k]]
         if saved["data_hash"] != data_hash(texts, labels) or set(changed) - {"device"}:
             raise ValueError(f"{ckpt} belongs to another run (data or config differ)")
@@ -130,7 +129,7 @@ def finetune(
             "train_acc": sums[1] / max(1, sums[2]),
         }
         if val_ids:
-            row.update(_val_scores(batched_logits(model, val_ids, 64, device), val_labels))
+            row.update(val_scores(batched_logits(model, val_ids, 64, device), val_labels))
             key = (row["val_acc"], -row["val_loss"])
             if state["best"] is None or key > tuple(state["best"]):
                 state["best"], state["stale"] = key, 0
@@ -171,7 +170,7 @@ def finetune(
         hparams=hparams,
         vocab=Vocabulary([]),
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
-        config=_config_dict(config),
+        config=config_dict(config),
         metrics=metrics,
         temperature=temperature,
         data_hash=data_hash(texts, labels),
@@ -180,8 +179,6 @@ def finetune(
 
 
 def _save(ckpt: Path, model, optimizer, schedule, state, texts, labels, config) -> None:
-    from .training import _config_dict, data_hash
-
     ckpt.parent.mkdir(parents=True, exist_ok=True)
     tmp = ckpt.with_name(ckpt.name + ".tmp")
     torch.save(
@@ -192,7 +189,7 @@ def _save(ckpt: Path, model, optimizer, schedule, state, texts, labels, config) 
             "torch_rng": torch.get_rng_state(),
             "state": state,
             "data_hash": data_hash(texts, labels),
-            "config": _config_dict(config),
+            "config": config_dict(config),
         },
         tmp,
     )

@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from .text import Token
+from .text import Token, char_parts, head_tail
 
 BASE_NAME = "all-MiniLM-L6-v2"
 CLS_ID, SEP_ID, PAD_ID, UNK_PIECE = 101, 102, 0, 100
@@ -244,15 +244,8 @@ def _pieces(text: str, max_pieces: int) -> list[tuple[int, int, int, int]]:
     pieces are kept, as for the word models. A huge text is first cut to its first and last
     ``MAX_CHARS / 2`` characters (offsets stay those of ``text``).
     """
-    from .predictor import MAX_CHARS
-    from .text import head_tail
-
-    parts = [(0, text)]
-    if len(text) > MAX_CHARS:
-        half = MAX_CHARS // 2
-        parts = [(0, text[:half]), (len(text) - half, text[-half:])]
     out: list[tuple[int, int, int, int]] = []
-    for part, (offset, chunk) in enumerate(parts):
+    for part, (offset, chunk) in enumerate(char_parts(text)):
         enc = wordpiece().encode(chunk, add_special_tokens=False)
         for i, (s, e), w in zip(enc.ids, enc.offsets, enc.word_ids, strict=True):
             out.append((i, s + offset, e + offset, (w or 0) + part * 1_000_000))

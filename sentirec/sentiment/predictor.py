@@ -2,7 +2,7 @@
 
 Long texts are truncated to the bundle's ``max_tokens`` by keeping the first and the last
 half of the tokens (the verdict of a review is often in its last sentences); texts over
-``MAX_CHARS`` characters are first cut to their first and last ``MAX_CHARS / 2``
+``text.MAX_CHARS`` characters are first cut to their first and last ``MAX_CHARS / 2``
 characters, so a 1 MB input costs no more than a long review.
 """
 
@@ -17,10 +17,8 @@ from .batching import bucket_batches, pad
 from .bundle import Bundle
 from .minilm import PAD_ID, UNK_PIECE, encode_words
 from .stopwords import is_filler
-from .text import UNK_ID, Token, head_tail, tokenize_spans
+from .text import UNK_ID, Token, char_parts, head_tail, tokenize_spans
 from .training import resolve_device
-
-MAX_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,11 @@ NEUTRAL = Prediction("neutral", 0.0, 0.0, [])
 
 def text_spans(text: str) -> list[Token]:
     """Tokens of ``text``, looking only at its head and tail when it is huge."""
-    if len(text) <= MAX_CHARS:
-        return tokenize_spans(text)
-    half = MAX_CHARS // 2
-    offset = len(text) - half
-    tail = [Token(t.text, t.start + offset, t.end + offset) for t in tokenize_spans(text[offset:])]
-    return tokenize_spans(text[:half]) + tail
+    return [
+        Token(t.text, t.start + offset, t.end + offset)
+        for offset, chunk in char_parts(text)
+        for t in tokenize_spans(chunk)
+    ]
 
 
 class Predictor:

@@ -111,6 +111,19 @@ class Token(NamedTuple):
 _new_token = tuple.__new__  # Token(...) without the namedtuple's Python-level __new__
 
 
+MAX_CHARS = 20_000
+
+
+def char_parts(text: str) -> list[tuple[int, str]]:
+    """``(offset, chunk)`` parts of ``text`` that a model reads: the whole text, or its first
+    and last ``MAX_CHARS / 2`` characters when longer, so a 1 MB input costs no more than a
+    long review (offsets keep spans those of ``text``)."""
+    if len(text) <= MAX_CHARS:
+        return [(0, text)]
+    half = MAX_CHARS // 2
+    return [(0, text[:half]), (len(text) - half, text[-half:])]
+
+
 def tokenize_spans(text: str) -> list[Token]:
     """Split ``text`` into lower-case tokens with their character spans in ``text``."""
     if "<" in text:

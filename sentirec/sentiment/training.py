@@ -7,12 +7,11 @@ initialisation, dropout, batch order) derives from ``TrainConfig.seed``.
 from __future__ import annotations
 
 import copy
-import hashlib
 import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -24,7 +23,9 @@ from .batching import batched_logits, bucket_batches, pad
 from .bundle import Bundle
 from .calibration import fit_temperature
 from .embeddings import embedding_matrix, load_vectors
+from .finetune import finetune
 from .metrics import classification_metrics
+from .records import config_dict, data_hash, val_scores
 from .splits import group_split
 from .text import Vocabulary, head_tail, tokenize
 
@@ -93,14 +94,6 @@ def seed_everything(seed: int) -> None:
     torch.backends.cudnn.benchmark = False
 
 
-def data_hash(texts: Sequence[str], labels: Sequence[int]) -> str:
-    """SHA-256 of the training examples, in order, recorded in the bundle."""
-    h = hashlib.sha256()
-    for text, label in zip(texts, labels, strict=True):
-        h.update(f"{label}\t{text}\n".encode())
-    return h.hexdigest()
-
-
 def encode_texts(vocab: Vocabulary, texts: Sequence[str], max_tokens: int) -> list[list[int]]:
     return [vocab.encode(head_tail(tokenize(t), max_tokens)) for t in texts]
 
@@ -151,8 +144,6 @@ def train(
         raise ValueError("no training examples")
     targets = _targets(labels, teacher, config.teacher_weight if teacher is not None else 0.0)
     if config.arch == "minilm":
-        from .finetune import finetune
-
         bundle, history, metrics = finetune(
             texts,
             labels,
@@ -199,7 +190,7 @@ def train(
         hparams=hparams,
         vocab=vocab,
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
-        config=_config_dict(config),
+        config=config_dict(config),
         metrics=metrics,
         temperature=temperature,
         data_hash=data_hash(texts, labels),
@@ -263,7 +254,7 @@ def _fit_epochs(
         row = {
             "epoch": 0,
             "lr": config.lr,
-            **_val_scores(batched_logits(model, val_ids, 256, device), val_labels),
+            **val_scores(batched_logits(model, val_ids, 256, device), val_labels),
         }
         best = (row["val_acc"], -row["val_loss"])
         row["seconds"] = round(time.perf_counter() - t0, 3)
@@ -281,7 +272,7 @@ def _fit_epochs(
         }
         if val_ids:
             logits = batched_logits(model, val_ids, 256, device)
-            row.update(_val_scores(logits, val_labels))
+            row.update(val_scores(logits, val_labels))
             key = (row["val_acc"], -row["val_loss"])
             if best is None or key > best:
                 best, best_state, stale = key, copy.deepcopy(model.state_dict()), 0
@@ -345,20 +336,6 @@ class _Optimizer:
     def step(self) -> None:
         for opt in self.optimizers:
             opt.step()
-
-
-def _config_dict(config: TrainConfig) -> dict:
-    out = asdict(config)
-    out["betas"] = list(config.betas)
-    return out
-
-
-def _val_scores(logits: torch.Tensor, labels: Sequence[int]) -> dict:
-    y = torch.tensor(labels)
-    return {
-        "val_loss": float(nn.functional.cross_entropy(logits, y)),
-        "val_acc": float((logits.argmax(1) == y).float().mean()),
-    }
 
 
 def _run_epoch(

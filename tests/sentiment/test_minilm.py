@@ -11,8 +11,8 @@ from sentirec.sentiment.architectures import build_model
 from sentirec.sentiment.bundle import Bundle, BundleError, load_bundle
 from sentirec.sentiment.cli import main
 from sentirec.sentiment.minilm import encode_pieces, encode_words
-from sentirec.sentiment.predictor import MAX_CHARS, Predictor
-from sentirec.sentiment.text import Vocabulary
+from sentirec.sentiment.predictor import Predictor
+from sentirec.sentiment.text import MAX_CHARS, Vocabulary
 from sentirec.sentiment.training import train
 
 from .conftest import fast_config

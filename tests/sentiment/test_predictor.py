@@ -1,7 +1,8 @@
 import pytest
 
-from sentirec.sentiment.predictor import MAX_CHARS, Predictor
+from sentirec.sentiment.predictor import Predictor
 from sentirec.sentiment.stopwords import is_filler
+from sentirec.sentiment.text import MAX_CHARS
 
 
 @pytest.fixture(scope="module")
