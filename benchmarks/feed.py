@@ -2,6 +2,7 @@
 
     python benchmarks/feed.py                      # both scales, then docs/benchmarks.md
     python benchmarks/feed.py --scales ciao --clients 1,8 --users 300
+    python benchmarks/feed.py --scales ciao --users 100 --profile   # where a cold page's time goes
 
 What it does, printing each step:
 
@@ -632,6 +633,74 @@ def measure(scale: str, levels: list[int]) -> tuple[dict, list[dict], tuple[floa
     return plan["counts"], rows, load
 
 
+# =========================================================================== profile
+
+
+def profile(scale: str, users: int) -> None:
+    """Cold pages built in this process, one sampled user at a time with an empty cache
+    (the site-wide who-to-follow raters and the model marker rebuilt first, as the first
+    request after a flush does): CPU time of ``feed()`` and of the API's serializer, SQL
+    time and count, and the time of each query by its place in the page."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from sentirec.api.serializers import FeedPageSerializer
+    from sentirec.feeds import serving
+    from sentirec.feeds.feed import feed
+    from sentirec.feeds.suggestions import site_raters
+
+    plan = json.loads(plan_file(scale).read_text())
+    User = get_user_model()
+    sampled = [User.objects.get(pk=u["id"]) for u in plan["users"][WARMUP : WARMUP + users]]
+    for user in sampled[:5]:
+        feed(user)  # imports, model factors, connection
+    cpu, serializer, sql, counts = [], [], [], []
+    by_place: dict[int, list[float]] = {}
+    request = RequestFactory().get(FEED_PATH)
+    for user in sampled:
+        cache.clear()
+        site_raters()
+        serving.active()
+        timings: list[float] = []
+
+        def timed(execute, statement, params, many, context, timings=timings):
+            started = time.perf_counter()
+            try:
+                return execute(statement, params, many, context)
+            finally:
+                timings.append((time.perf_counter() - started) * 1000)
+
+        with connection.execute_wrapper(timed):
+            started = time.process_time()
+            page = feed(user)
+            built = time.process_time()
+            wrapped = Request(request)
+            wrapped.user = user
+            assert FeedPageSerializer(page, context={"request": wrapped}).data["page"] == 1
+            done = time.process_time()
+        cpu.append((built - started) * 1000)
+        serializer.append((done - built) * 1000)
+        sql.append(sum(timings))
+        counts.append(len(timings))
+        for place, ms in enumerate(timings):
+            by_place.setdefault(place, []).append(ms)
+    pct = Run._pct
+    print(
+        f"[{scale}] {len(sampled)} cold pages, 5-minute load {os.getloadavg()[1]:.1f}: "
+        f"feed() CPU p50 {pct(cpu, 50):.1f} ms p95 {pct(cpu, 95):.1f}; serializer CPU p50 "
+        f"{pct(serializer, 50):.1f} ms; SQL wall p50 {pct(sql, 50):.1f} ms p95 "
+        f"{pct(sql, 95):.1f} in {statistics.mean(counts):.1f} queries (max {max(counts)})"
+    )
+    for place, values in sorted(by_place.items()):
+        print(f"  query {place + 1}: p50 {pct(values, 50):.2f} ms p95 {pct(values, 95):.2f} ms")
+
+
 # =========================================================================== report
 
 
@@ -703,6 +772,9 @@ def main() -> None:
     parser.add_argument("--clients", default="1,4", help="concurrency levels, e.g. 1,4")
     parser.add_argument("--users", type=int, default=300, help="sampled users per scale")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile cold pages in-process instead of serving"
+    )
     args = parser.parse_args()
     scales = [s for s in args.scales.split(",") if s]
     levels = [int(n) for n in args.clients.split(",") if n]
@@ -712,7 +784,13 @@ def main() -> None:
         child = [sys.executable, __file__, "_prepare", scale, str(args.users)]
         subprocess.run(child, check=True, env=site_env(scale))
         print(f"[{scale}] ready in {time.monotonic() - started:.0f} s", flush=True)
+        if args.profile:
+            child = [sys.executable, __file__, "_profile", scale, str(args.users)]
+            subprocess.run(child, check=True, env=site_env(scale))
+            continue
         results[scale] = measure(scale, levels)
+    if args.profile:
+        return
     text = report(results, levels, args.users)
     print("\n" + text)
     if not args.no_write:
@@ -722,5 +800,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_prepare":
         prepare(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_profile":
+        profile(sys.argv[2], int(sys.argv[3]))
     else:
         main()
