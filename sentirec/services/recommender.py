@@ -14,6 +14,7 @@ translates back.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -150,6 +151,8 @@ def _train(options: dict, make_active: bool, progress: bool) -> PreferenceModel:
     payload = serving.to_bytes(model, data.user_keys, data.item_keys)
     digest = hashlib.sha256(payload).hexdigest()[:8]
     version = f"socialmf-{timezone.now():%Y%m%d-%H%M%S}-{digest}"
+    if PreferenceModel.objects.filter(version=version).exists():
+        version += f"-{secrets.token_hex(3)}"  # the same data trained twice in one second
     registered = PreferenceModel(
         version=version,
         config=asdict(config),

@@ -94,6 +94,20 @@ def test_a_new_model_replaces_the_active_one_in_the_feed(filmtrust, user, commit
     assert feed(user).generated_at > old.generated_at  # the page key holds the version
 
 
+def test_the_same_data_trained_twice_in_one_second_gives_two_models(filmtrust, monkeypatch):
+    """The admin's "Train now" pressed right after a training (the same ratings, the same
+    second) once failed on the unique version and trained nothing."""
+    from django.utils import timezone
+
+    moment = timezone.now()
+    monkeypatch.setattr("sentirec.services.recommender.timezone.now", lambda: moment)
+    first = train_recommender(options=FAST, make_active=False)
+    second = train_recommender(options=FAST, make_active=False)
+
+    assert first.version != second.version and second.version.startswith(first.version)
+    assert first.file.name != second.file.name and second.file.size == first.file.size
+
+
 def test_stored_factors_round_trip(filmtrust):
     model = train_recommender(options=FAST, make_active=False)
     with model.file.open("rb") as handle:
