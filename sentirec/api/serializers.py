@@ -17,7 +17,7 @@ from rest_framework.validators import UniqueTogetherValidator
 
 from sentirec.conf import ITEM_MODEL_SETTING, item_model, settings
 from sentirec.converters import id_from_text
-from sentirec.feeds.feed import MAX_PAGE_SIZE
+from sentirec.feeds.feed import MAX_PAGE, MAX_PAGE_SIZE
 from sentirec.models import (
     Follow,
     Item,
@@ -28,7 +28,6 @@ from sentirec.models import (
     SentimentModel,
 )
 from sentirec.services.items import item_fields, visible_items
-from sentirec.views.feed import MAX_PAGE
 
 User = get_user_model()
 

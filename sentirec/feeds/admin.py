@@ -17,11 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from sentirec.conf import settings
-from sentirec.feeds.feed import feed
+from sentirec.feeds.feed import feed, page_number
 from sentirec.models import PreferenceModel
 from sentirec.queueing import TRAIN_RECOMMENDER, enqueue
 from sentirec.services.recommender import activate
-from sentirec.views.feed import page_number
 
 #: How many near matches the preview lists when nobody has exactly that name.
 NEAR_MATCHES = 10

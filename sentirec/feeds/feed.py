@@ -42,6 +42,7 @@ from sentirec.services.items import only_visible
 from sentirec.services.people import display_names
 
 __all__ = [
+    "MAX_PAGE",
     "MAX_PAGE_SIZE",
     "Contributor",
     "FeedEntry",
@@ -49,13 +50,23 @@ __all__ = [
     "QuietFollowee",
     "Suggestion",
     "feed",
+    "page_number",
 ]
 
 #: The largest page a caller may ask for (``FEED_PAGE_SIZE`` is checked against it too).
 MAX_PAGE_SIZE = 100
+#: The last page served (later ones show it): nobody scrolls that far, and it bounds work.
+MAX_PAGE = 100
 #: Contributors listed per entry (the explanation still counts all of them).
 MAX_CONTRIBUTORS = 5
 SECONDS_PER_DAY = 86400.0
+
+
+def page_number(raw: str | None) -> int:
+    """A page's ``page`` query value as 1..MAX_PAGE; anything else is page 1."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 3:
+        return min(max(int(raw), 1), MAX_PAGE)
+    return 1
 
 
 def viewer_id_of(user) -> int | None:

@@ -6,18 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from sentirec.feeds.feed import FeedPage, feed
+from sentirec.feeds.feed import FeedPage, feed, page_number
 from sentirec.models import Review
-
-#: The last page served (later ones show it): nobody scrolls that far, and it bounds work.
-MAX_PAGE = 100
-
-
-def page_number(raw: str | None) -> int:
-    """The ``page`` query value as 1..MAX_PAGE; anything else is page 1."""
-    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 3:
-        return min(max(int(raw), 1), MAX_PAGE)
-    return 1
 
 
 def quoted_reviews(page: FeedPage) -> dict[int, Review]:
