@@ -262,6 +262,7 @@ def _tile_model() -> None:
 
     from sentirec.feeds import serving
     from sentirec.models import PreferenceModel
+    from sentirec.recommend import model_file
     from sentirec.recommend.social_mf import SocialFactorModel
     from sentirec.services.recommender import activate
 
@@ -300,10 +301,9 @@ def _tile_model() -> None:
     registered = PreferenceModel(
         version=f"{source.version[:50]}-x10", config=source.config, metrics=source.metrics
     )
-    data = serving.to_bytes(model, keys["u"], keys["i"])
+    data = model_file.to_bytes(model, keys["u"], keys["i"])
     registered.file.save(f"bench/{registered.version}.npz", ContentFile(data))
     activate(registered)
-    serving.publish(registered)
     print(f"  tiled {registered.version}: {model.user_ids.size} users", flush=True)
 
 

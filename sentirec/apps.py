@@ -1,5 +1,6 @@
 """sentirec's AppConfig: the swappable item setting's default, and what loads when the
-app is ready (checks, signal receivers, tasks, the feed cache's invalidation, admin)."""
+app is ready (checks, signal receivers, tasks, the feed's cache invalidation and
+model serving, admin)."""
 
 from django.apps import AppConfig, apps
 from django.conf import settings
@@ -24,7 +25,9 @@ class SentirecConfig(AppConfig):
         # Registers the checks, the signal receivers, and the tasks under the names
         # sentirec.queueing sends (in-process runs look them up by name).
         from sentirec import checks, signals, tasks  # noqa: F401
-        from sentirec.feeds import cache  # noqa: F401  (feed cache invalidation)
+
+        # the feed's receivers: cache invalidation, the served preference model
+        from sentirec.feeds import cache, serving  # noqa: F401
 
         post_migrate.connect(signals.register_shipped_model, sender=self)
 

@@ -9,8 +9,9 @@ and a cached page costs no SQL at all. New follows among one's followees (the se
 hop's shape) and item statistics are not tracked: ``FEED_CACHE_SECONDS`` bounds how stale
 they can be.
 
-Bulk writes skip model signals; code that writes opinions in bulk (imports, the sentiment
-scoring service) calls :func:`opinions_changed` with the authors it touched.
+Bulk writes skip model signals; code that writes opinions in bulk (the sentiment scoring
+service) sends ``sentirec.events.opinions_rescored`` with the authors it touched, and
+:func:`opinions_changed` runs on it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from sentirec.conf import settings
+from sentirec.events import opinions_rescored
 from sentirec.models import Follow, Rating, Review
 from sentirec.queueing import celery_app
 
@@ -57,6 +59,11 @@ def _bump(kind: str, user_ids: Iterable[int]) -> None:
 def opinions_changed(user_ids: Iterable[int]) -> None:
     """Invalidate the feeds that read these authors' opinions (and their own feeds)."""
     _bump(OPINIONS, user_ids)
+
+
+@receiver(opinions_rescored, dispatch_uid="sentirec_feed_opinions_rescored")
+def _rescored(sender, user_ids: Iterable[int], **kwargs) -> None:
+    opinions_changed(user_ids)
 
 
 def follows_changed(user_ids: Iterable[int]) -> None:

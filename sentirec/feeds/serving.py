@@ -13,19 +13,19 @@ asks and is answered in the host's own keys, whatever their type.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Field
+from django.dispatch import receiver
 
+from sentirec.events import preference_model_activated
 from sentirec.models import PreferenceModel, Rating, model_storage
+from sentirec.recommend import model_file
 from sentirec.recommend.scoring import stars_to_unit
 from sentirec.recommend.social_mf import SocialFactorModel
 
@@ -41,20 +41,6 @@ NONE = ""
 RETRY_FAILED_AFTER = 300.0
 
 
-def to_bytes(model: SocialFactorModel, user_keys: Sequence, item_keys: Sequence) -> bytes:
-    """A ``.npz`` of the model's state (arrays as arrays, the rest as one JSON string)
-    and the primary keys of its users and items (``user_keys[u]`` for index ``u``)."""
-    state = model.to_state()
-    meta = {key: state.pop(key) for key in ("config", "rating_range", "global_mean")}
-    keys = {
-        "user_keys": np.array([str(k) for k in user_keys], dtype=str)[model.user_ids],
-        "item_keys": np.array([str(k) for k in item_keys], dtype=str)[model.item_ids],
-    }
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **keys, **state)
-    return buffer.getvalue()
-
-
 @dataclass(frozen=True)
 class Stored:
     """A stored model and the primary keys of its users and items, aligned with
@@ -66,16 +52,13 @@ class Stored:
 
 
 def from_bytes(data: bytes) -> Stored:
-    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-        state = {name: arrays[name] for name in arrays.files if name != "meta"}
-        state.update(json.loads(str(arrays["meta"][()])))
-    # Files written before the keys were stored know users and items by integer key.
-    user_keys = state.pop("user_keys", state["user_ids"])
-    item_keys = state.pop("item_keys", state["item_ids"])
+    """A stored model (``sentirec.recommend.model_file``) with its keys read back by the
+    key fields (a UUID, a slug, an integer)."""
+    model, user_keys, item_keys = model_file.from_bytes(data)
     return Stored(
-        SocialFactorModel.from_state(state),
-        [_key_field("user").to_python(k) for k in user_keys.tolist()],
-        [_key_field("item").to_python(k) for k in item_keys.tolist()],
+        model,
+        [_key_field("user").to_python(k) for k in user_keys],
+        [_key_field("item").to_python(k) for k in item_keys],
     )
 
 
@@ -156,6 +139,11 @@ def publish(model: PreferenceModel | None) -> str:
     marker = NONE if model is None else f"{model.version}\n{model.file.name}"
     cache.set(ACTIVE_KEY, marker, ACTIVE_SECONDS)
     return marker
+
+
+@receiver(preference_model_activated, dispatch_uid="sentirec.feeds.serving.publish")
+def _published(sender, model: PreferenceModel, **kwargs) -> None:
+    publish(model)
 
 
 def _marker() -> str:

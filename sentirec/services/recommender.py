@@ -25,9 +25,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from sentirec import events
 from sentirec.conf import settings
-from sentirec.feeds import serving
 from sentirec.models import Follow, PreferenceModel, Rating, Review, SentimentStatus
+from sentirec.recommend import model_file
 from sentirec.recommend.social_mf import SocialFactorConfig, SocialFactorModel
 
 LOCK_KEY = "sentirec:train-recommender-lock"
@@ -110,7 +111,9 @@ def activate(model: PreferenceModel) -> None:
     at once where the cache is shared)."""
     with transaction.atomic():
         model.make_active()
-        transaction.on_commit(lambda: serving.publish(model))
+        transaction.on_commit(
+            lambda: events.preference_model_activated.send(sender=PreferenceModel, model=model)
+        )
 
 
 def train_recommender(
@@ -148,7 +151,7 @@ def _train(options: dict, make_active: bool, progress: bool) -> PreferenceModel:
     seconds = time.monotonic() - started
     rated = ~np.isnan(data.stars)
     fitted = model.predict(data.users[rated], data.items[rated])
-    payload = serving.to_bytes(model, data.user_keys, data.item_keys)
+    payload = model_file.to_bytes(model, data.user_keys, data.item_keys)
     digest = hashlib.sha256(payload).hexdigest()[:8]
     version = f"socialmf-{timezone.now():%Y%m%d-%H%M%S}-{digest}"
     if PreferenceModel.objects.filter(version=version).exists():

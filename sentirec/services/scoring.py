@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, F, TextField, Value, When
 from django.utils import timezone
 
+from sentirec import events
 from sentirec.conf import settings
-from sentirec.feeds.cache import opinions_changed
 from sentirec.models import Review, SentimentStatus
 from sentirec.queueing import SCORE_REVIEWS, enqueue
 from sentirec.services.stats import schedule_refresh
@@ -73,7 +73,8 @@ def score_reviews(
                 _score_batch(current, reviews, report)
     schedule_refresh(report.item_ids)
     if report.user_ids:
-        opinions_changed(report.user_ids)  # followers' cached feeds show the new sentiment
+        # followers' cached feeds show the new sentiment (sentirec.feeds.cache listens)
+        events.opinions_rescored.send(sender=Review, user_ids=report.user_ids)
     if report.review_ids and engine.active_engine().version != current.version:
         # A model was promoted while this task scored: its rescore skipped the rows locked
         # here, which now hold the old model's scores. Send them round again (the new
