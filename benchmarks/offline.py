@@ -118,14 +118,24 @@ def _chosen(per_fold: list[dict]) -> str:
     return "; ".join(f"fold {n}: {text}" for n, text in enumerate(named))
 
 
+def _before(result: dict) -> str:
+    """What the replaced figures were: rating-5fold defaults were chosen on an inner split
+    of fold 0, whose rows the other folds test; ranking-811's on its validation part."""
+    when = result["before"].get("date", "?")
+    when = "date not recorded" if when == "?" else when
+    if result["protocol"] == "rating-5fold":
+        return f"before: fixed defaults tuned on rows the other folds test (not nested, {when})"
+    return f"before: fixed defaults tuned on the validation part ({when})"
+
+
 def section(results: list[dict], threads: int | None) -> str:
     """The markdown between the markers."""
     torch_threads = threads or "torch default"
     lines = [
         "## Offline recommender evaluation (`python -m sentirec.recommend evaluate`)",
         "",
-        f"Run by `{' '.join(['python benchmarks/offline.py', *sys.argv[1:]])}` "
-        f"(last run {date.today().isoformat()}), "
+        "Run by `python benchmarks/offline.py` (each table's own command lines are listed "
+        f"under it; last run {date.today().isoformat()}), "
         f"{platform.machine()} with {os.cpu_count()} CPU cores ({torch_threads} torch "
         f"threads), Python {platform.python_version()}. CPU only; the machine was shared "
         "with other jobs, so wall times carry the 5-minute load average at the end of each "
@@ -156,10 +166,7 @@ def section(results: list[dict], threads: int | None) -> str:
             lines.append(f"| {name} | {cells} | {wall} |")
             if "before" in result:
                 cells = " | ".join(_cell(result["before"]["sentirec"], m) for m in metrics)
-                lines.append(
-                    f"| {name.split(',')[0]}, before: defaults tuned on rows other "
-                    f"folds test (not nested, {result['before']['date']}) | {cells} | |"
-                )
+                lines.append(f"| {name.split(',')[0]}, {_before(result)} | {cells} | |")
         reference = ordered[0]
         for name, values in reference["baselines"].items():
             cells = " | ".join(_cell(values, m) for m in metrics)
