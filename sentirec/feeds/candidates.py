@@ -13,13 +13,15 @@ import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Avg, Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Abs, JSONObject
 
 from sentirec.conf import item_model
+from sentirec.feeds import compiled
 from sentirec.models import Follow, ItemStats, Rating, Review, SentimentStatus
 from sentirec.recommend.scoring import STAR_MAX, STAR_MIN, Opinion
 
@@ -66,6 +68,17 @@ def every_item(rows: QuerySet) -> QuerySet:
     return rows
 
 
+def _fetch(
+    key: str, build: Callable[..., QuerySet], shown: Shown, *, fixed: dict | None = None, **params
+) -> list[tuple]:
+    """``build(shown=shown, ...)``'s rows: compiled once per process when every item is
+    shown (``sentirec.feeds.compiled``), otherwise through the ORM (a visibility rule's
+    SQL may change from one call to the next)."""
+    if shown is every_item:
+        return compiled.rows(key, partial(build, shown=every_item), fixed=fixed, **params)
+    return list(build(shown=shown, **(fixed or {}), **params))
+
+
 def unseen(queryset: QuerySet, viewer_id: int | None, shown: Shown = every_item) -> QuerySet:
     """``queryset`` without the items the viewer rated or reviewed (two anti-joins), and
     with only the items the viewer may see."""
@@ -94,17 +107,21 @@ def _last_activity(user: str) -> dict[str, Subquery]:
 def followees(viewer_id: int) -> list[Followee]:
     """Everyone the viewer follows, with reciprocity and last activity: one query, each
     annotation an index lookup per follow."""
+    rows = compiled.rows("followees", _followees, viewer=viewer_id)
+    return [Followee(uid, name, rec, _latest(a, b)) for uid, name, rec, a, b in rows]
+
+
+def _followees(viewer: int) -> QuerySet:
     their = OuterRef("followee_id")
-    rows = (
-        Follow.objects.filter(follower_id=viewer_id)
+    return (
+        Follow.objects.filter(follower_id=viewer)
         .annotate(
             username=F(f"followee__{username_field()}"),
-            reciprocal=Exists(Follow.objects.filter(follower_id=their, followee_id=viewer_id)),
+            reciprocal=Exists(Follow.objects.filter(follower_id=their, followee_id=viewer)),
             **_last_activity("followee_id"),
         )
         .values_list("followee_id", "username", "reciprocal", "last_rated", "last_reviewed")
     )
-    return [Followee(uid, name, rec, _latest(a, b)) for uid, name, rec, a, b in rows]
 
 
 @dataclass(frozen=True)
@@ -120,11 +137,16 @@ class Hop:
 def second_hop(viewer_id: int, limit: int) -> list[Hop]:
     """Follows one step past the viewer's, most recent first and at most ``limit``, with
     the last activity of whom they reach; the viewer and people she follows are left out."""
-    mine = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
-    rows = (
+    rows = compiled.rows("second_hop", _second_hop, fixed={"limit": limit}, viewer=viewer_id)
+    return [Hop(via, uid, name, _latest(a, b)) for via, uid, name, a, b in rows]
+
+
+def _second_hop(viewer: int, limit: int) -> QuerySet:
+    mine = Follow.objects.filter(follower_id=viewer).values("followee_id")
+    return (
         Follow.objects.filter(follower_id__in=mine)
         .exclude(followee_id__in=mine)
-        .exclude(followee_id=viewer_id)
+        .exclude(followee_id=viewer)
         .order_by("-created", "-id")
         .annotate(**_last_activity("followee_id"))
         .values_list(
@@ -135,7 +157,6 @@ def second_hop(viewer_id: int, limit: int) -> list[Hop]:
             "last_reviewed",
         )[:limit]
     )
-    return [Hop(via, uid, name, _latest(a, b)) for via, uid, name, a, b in rows]
 
 
 @dataclass(frozen=True)
@@ -165,18 +186,33 @@ def overlaps(
     scale, as ``scoring.opinion_agreement``.
     """
     counted = set(counted)
-    rows = Rating.objects.filter(user_id__in=list(user_ids)).order_by()
-    everything = Q(user_id__in=list(counted))
     if viewer_id is None:
         if not counted:
             return {}
-        grouped = rows.filter(everything).values("user_id").annotate(n=Count("pk"))
+        grouped = (
+            Rating.objects.filter(user_id__in=list(counted))
+            .values("user_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         return {uid: Overlap(0.0, 0, n) for uid, n in grouped.values_list("user_id", "n")}
-    mine = Rating.objects.filter(user_id=viewer_id)
+    grouped = compiled.rows(
+        "overlaps", _overlaps, viewer=viewer_id, users=list(user_ids), counted=list(counted) or None
+    )
+    unit = 2.0 / (STAR_MAX - STAR_MIN)
+    return {
+        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n if uid in counted else 0)
+        for uid, n, shared, gap in grouped
+    }
+
+
+def _overlaps(viewer: int, users: list[int], counted: list[int] | None) -> QuerySet:
+    mine = Rating.objects.filter(user_id=viewer)
     shared = Q(item_id__in=mine.values("item_id"))
-    rows = rows.filter(shared | everything) if counted else rows.filter(shared)
+    rows = Rating.objects.filter(user_id__in=users).order_by()
+    rows = rows.filter(shared | Q(user_id__in=counted)) if counted else rows.filter(shared)
     hers = Subquery(mine.filter(item_id=OuterRef("item_id")).values("stars")[:1])
-    grouped = (
+    return (
         rows.values("user_id")
         .annotate(
             n=Count("pk"),
@@ -185,11 +221,6 @@ def overlaps(
         )
         .values_list("user_id", "n", "shared", "gap")
     )
-    unit = 2.0 / (STAR_MAX - STAR_MIN)
-    return {
-        uid: Overlap(1.0 - float(gap) * unit if shared else 0.0, shared, n if uid in counted else 0)
-        for uid, n, shared, gap in grouped
-    }
 
 
 def _review_opinion(
@@ -230,38 +261,17 @@ def recent_opinions(
     """
     if not author_ids:
         return OpinionRows([], {}, {})
-    review = Review.objects.filter(
-        user_id=OuterRef("user_id"), item_id=OuterRef("item_id")
-    ).order_by()
-    review_json = JSONObject(
-        id="id",
-        status="sentiment_status",
-        score="sentiment_score",
-        confidence="sentiment_confidence",
-        highlights="sentiment_highlights",
-    )
-    columns = ("user_id", "item_id", "stars", "updated", "review", "quality", "last_activity")
-    rated = (
-        _with_stats(unseen(Rating.objects.filter(user_id__in=author_ids), viewer_id, shown))
-        .annotate(review=Subquery(review.values(data=review_json)[:1]))
-        .order_by("-updated", "-id")
-        .values_list(*columns)[:limit]
-    )
-    starless = (
-        _with_stats(
-            unseen(
-                Review.objects.filter(user_id__in=author_ids, stars__isnull=True),
-                viewer_id,
-                shown,
-            )
+    if connections[router.db_for_read(Rating)].features.supports_slicing_ordering_in_compound:
+        newest = _fetch(
+            "recent_opinions",
+            _newest_opinions,
+            shown,
+            fixed={"limit": limit},
+            viewer=viewer_id,
+            authors=list(author_ids),
         )
-        .annotate(review=review_json)
-        .order_by("-updated", "-id")
-        .values_list(*columns)[:limit]
-    )
-    if connections[rated.db].features.supports_slicing_ordering_in_compound:
-        newest = list(rated.union(starless, all=True).order_by("-updated")[:limit])
     else:
+        rated, starless = _opinion_queries(viewer_id, list(author_ids), limit, shown)
         newest = sorted([*rated, *starless], key=lambda row: row[3], reverse=True)[:limit]
     opinions: list[Opinion] = []
     review_ids: dict[tuple[int, int], int] = {}
@@ -288,6 +298,45 @@ def recent_opinions(
     return OpinionRows(opinions, review_ids, facts)
 
 
+def _opinion_queries(
+    viewer: int, authors: list[int], limit: int, shown: Shown
+) -> tuple[QuerySet, QuerySet]:
+    """The authors' newest ratings (with their review) and newest star-less reviews, each
+    at most ``limit``, as the same columns."""
+    review = Review.objects.filter(
+        user_id=OuterRef("user_id"), item_id=OuterRef("item_id")
+    ).order_by()
+    review_json = JSONObject(
+        id="id",
+        status="sentiment_status",
+        score="sentiment_score",
+        confidence="sentiment_confidence",
+        highlights="sentiment_highlights",
+    )
+    columns = ("user_id", "item_id", "stars", "updated", "review", "quality", "last_activity")
+    rated = (
+        _with_stats(unseen(Rating.objects.filter(user_id__in=authors), viewer, shown))
+        .annotate(review=Subquery(review.values(data=review_json)[:1]))
+        .order_by("-updated", "-id")
+        .values_list(*columns)[:limit]
+    )
+    starless = (
+        _with_stats(
+            unseen(Review.objects.filter(user_id__in=authors, stars__isnull=True), viewer, shown)
+        )
+        .annotate(review=review_json)
+        .order_by("-updated", "-id")
+        .values_list(*columns)[:limit]
+    )
+    return rated, starless
+
+
+def _newest_opinions(viewer: int, authors: list[int], limit: int, shown: Shown) -> QuerySet:
+    """Both of :func:`_opinion_queries` in one ``UNION ALL``, newest first."""
+    rated, starless = _opinion_queries(viewer, authors, limit, shown)
+    return rated.union(starless, all=True).order_by("-updated")[:limit]
+
+
 def _json_list(value) -> list:
     """A JSON array nested in a JSON object comes back as text on SQLite."""
     return json.loads(value) if isinstance(value, str) else value or []
@@ -301,12 +350,17 @@ def top_quality(viewer_id: int | None, limit: int, shown: Shown = every_item) ->
     """The best items by Bayesian quality the viewer has not seen (walks the index)."""
     if limit <= 0:
         return []
-    rows = (
-        unseen(ItemStats.objects.all(), viewer_id, shown)
+    return _facts(
+        _fetch("top_quality", _top_quality, shown, fixed={"limit": limit}, viewer=viewer_id)
+    )
+
+
+def _top_quality(viewer: int | None, limit: int, shown: Shown) -> QuerySet:
+    return (
+        unseen(ItemStats.objects.all(), viewer, shown)
         .order_by("-weighted_score", "item_id")
         .values_list("item_id", "weighted_score", "last_activity")[:limit]
     )
-    return _facts(rows)
 
 
 def item_facts(
@@ -316,10 +370,14 @@ def item_facts(
     ids = list(item_ids)
     if not ids:
         return {}
-    rows = unseen(ItemStats.objects.filter(item_id__in=ids), viewer_id, shown).values_list(
+    rows = _fetch("item_facts", _item_facts, shown, viewer=viewer_id, items=ids)
+    return {facts.item_id: facts for facts in _facts(rows)}
+
+
+def _item_facts(viewer: int | None, items: list, shown: Shown) -> QuerySet:
+    return unseen(ItemStats.objects.filter(item_id__in=items), viewer, shown).values_list(
         "item_id", "weighted_score", "last_activity"
     )
-    return {facts.item_id: facts for facts in _facts(rows)}
 
 
 def items_with_stats(item_ids: Iterable[int]) -> dict[int, Model]:
@@ -349,15 +407,19 @@ def without_news(viewer_id: int, author_ids: Sequence[int]) -> set[int]:
     index probes per author)."""
     if not author_ids:
         return set()
+    rows = compiled.rows("without_news", _without_news, viewer=viewer_id, authors=list(author_ids))
+    return {pk for (pk,) in rows}
+
+
+def _without_news(viewer: int, authors: list[int]) -> QuerySet:
     theirs = {"user_id": OuterRef("pk")}
-    rows = (
+    return (
         get_user_model()
-        ._default_manager.filter(pk__in=list(author_ids))
+        ._default_manager.filter(pk__in=authors)
         .annotate(
-            new_rating=Exists(unseen(Rating.objects.filter(**theirs), viewer_id)),
-            new_review=Exists(unseen(Review.objects.filter(**theirs), viewer_id)),
+            new_rating=Exists(unseen(Rating.objects.filter(**theirs), viewer)),
+            new_review=Exists(unseen(Review.objects.filter(**theirs), viewer)),
         )
         .filter(new_rating=False, new_review=False)
-        .values_list("pk", flat=True)
+        .values_list("pk")
     )
-    return set(rows)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from sentirec.conf import settings
+from sentirec.feeds import compiled
 from sentirec.feeds.candidates import NO_OVERLAP, Overlap, overlaps, username_field
 from sentirec.models import Follow, ItemStats, Rating
 from sentirec.recommend.scoring import FollowSuggestion, who_to_follow
@@ -95,17 +96,23 @@ def _site_raters() -> list[Rater]:
 
 def _friends_of_friends(viewer_id: int) -> dict[int, tuple[str, int]]:
     """Accounts followed by the people the viewer follows -> (username, how many of them)."""
-    mine = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
-    rows = (
+    rows = compiled.rows(
+        "friends_of_friends", _friends_query, fixed={"size": POOL}, viewer=viewer_id
+    )
+    return {pk: (name, n) for pk, name, n in rows}
+
+
+def _friends_query(viewer: int, size: int) -> QuerySet:
+    mine = Follow.objects.filter(follower_id=viewer).values("followee_id")
+    return (
         Follow.objects.filter(follower_id__in=mine, followee__is_active=True)
         .exclude(followee_id__in=mine)
-        .exclude(followee_id=viewer_id)
+        .exclude(followee_id=viewer)
         .values("followee_id", f"followee__{username_field()}")
         .annotate(n=Count("pk"))
         .order_by("-n", "followee_id")
-        .values_list("followee_id", f"followee__{username_field()}", "n")[:POOL]
+        .values_list("followee_id", f"followee__{username_field()}", "n")[:size]
     )
-    return {pk: (name, n) for pk, name, n in rows}
 
 
 def _reason(suggestion: FollowSuggestion, fof: int, overlap: Overlap) -> str:
