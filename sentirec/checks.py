@@ -261,13 +261,34 @@ def _former_names(user: dict) -> list[checks.CheckMessage]:
 
 def _model_storage(user: dict) -> list[checks.CheckMessage]:
     storage_key = user.get("MODEL_STORAGE", DEFAULTS["MODEL_STORAGE"])
-    if not isinstance(storage_key, str) or storage_key in django_settings.STORAGES:
+    if not isinstance(storage_key, str):
         return []
+    if storage_key in django_settings.STORAGES:
+        return _storage_in_working_directory(storage_key)
     return [
         checks.Error(
             f"SENTIREC['MODEL_STORAGE'] names {storage_key!r}, which is not in STORAGES.",
             hint=f"Use one of {sorted(django_settings.STORAGES)} or add it to STORAGES.",
             id="sentirec.E004",
+        )
+    ]
+
+
+def _storage_in_working_directory(storage_key: str) -> list[checks.CheckMessage]:
+    """Django's ``MEDIA_ROOT`` defaults to "", the working directory: model files would land
+    in whatever folder the site was started from (run from a checkout, inside the code)."""
+    config = django_settings.STORAGES[storage_key]
+    on_disk = config.get("BACKEND") == "django.core.files.storage.FileSystemStorage"
+    if not on_disk or config.get("OPTIONS", {}).get("location") or django_settings.MEDIA_ROOT:
+        return []
+    return [
+        checks.Warning(
+            f"Model files go to STORAGES[{storage_key!r}], a FileSystemStorage in MEDIA_ROOT, "
+            "which is not set: they would be written under the working directory "
+            "(sentirec/models/...), wherever the site happens to be started.",
+            hint="Set MEDIA_ROOT to a directory outside the code, or point "
+            "SENTIREC['MODEL_STORAGE'] at a storage with its own location.",
+            id="sentirec.W032",
         )
     ]
 

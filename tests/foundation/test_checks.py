@@ -90,6 +90,26 @@ def test_unknown_storage_and_item_model(settings):
     assert ids(check_settings()) == ["sentirec.E005"]
 
 
+def test_model_files_in_the_working_directory_are_warned_of(settings):
+    """Django's MEDIA_ROOT defaults to "": a model file saved from a checkout lands in
+    its sentirec/models/ (one was once committed that way)."""
+    settings.SENTIREC = {}
+    settings.MEDIA_ROOT = ""
+    assert ids(check_settings()) == ["sentirec.W032"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "models": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": "/srv/models"},
+        },
+    }
+    settings.SENTIREC = {"MODEL_STORAGE": "models"}
+    assert ids(check_settings()) == []
+    settings.SENTIREC = {}
+    settings.MEDIA_ROOT = "/srv/media"
+    assert ids(check_settings()) == []
+
+
 def test_settings_read_through_conf_and_reloaded(settings):
     assert sentirec_settings.MAX_REVIEW_CHARS == 10_000
     settings.SENTIREC = {"MAX_REVIEW_CHARS": 42}
