@@ -11,6 +11,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from sentirec.sentiment import markdown
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS_DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -62,15 +64,5 @@ def today() -> str:
 
 
 def write_section(marker: str, text: str, path: Path = BENCHMARKS_DOC) -> None:
-    """Replace the text between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` in
-    ``path`` (added at the end when missing); the rest of the file is left alone."""
-    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
-    block = f"{start}\n{text.strip()}\n{end}"
-    if start in content and end in content:
-        head, rest = content.split(start, 1)
-        content = head + block + rest.split(end, 1)[1]
-    else:
-        content = content.rstrip() + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    """Replace section ``marker`` of ``path`` (docs/benchmarks.md by default)."""
+    markdown.write_section(path, marker, text)

@@ -21,12 +21,13 @@ from .architectures import ARCHITECTURES
 from .bundle import default_bundle_path, load_bundle
 from .corpora import Corpora, load_corpora
 from .evaluation import evaluate, peak_rss_mb
+from .markdown import markers, write_section
 from .metrics import classification_metrics
 from .plots import accuracy_throughput_png, confusion_matrix_png, training_curve_png
 from .recipe import ARCH_HPARAMS, RECIPE, recipe_config
 from .training import train
 
-START, END = "<!-- sentiment:start -->", "<!-- sentiment:end -->"
+START, END = markers("sentiment")
 Split = tuple[list[str], list[int]]
 
 
@@ -184,7 +185,7 @@ def run_bench(
     (figures / "sentiment-accuracy-vs-throughput.png").write_bytes(
         accuracy_throughput_png(points, "SST-2 sentence validation, trained on SST-2 + Blitzer")
     )
-    write_section(docs, section)
+    write_section(docs, "sentiment", section)
     return {
         "main": [r.__dict__ for r in main_rows],
         "cross": [r.__dict__ for r in cross_rows],
@@ -338,13 +339,3 @@ def refresh_shipped(data_root: Path, docs: Path, shipped: Path | None = None) ->
     body = f"{before.rstrip()}\n\n{_shipped_markdown(scores, note)}\n{figure}{after}"
     docs.write_text(f"{head}{START}{body}{END}{tail}", encoding="utf-8")
     return scores
-
-
-def write_section(docs: Path, section: str) -> None:
-    """Replace only the text between the sentiment markers (creating the file if needed)."""
-    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n\n"
-    if START not in text or END not in text:
-        text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    docs.write_text(f"{head}{START}\n{section.strip()}\n{END}{tail}", encoding="utf-8")

@@ -52,6 +52,9 @@ TEMPLATES = [{
 }]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
                          "NAME": Path(__file__).parents[1] / "db.sqlite3"}}
+# The shipped model's copy goes here, not under the working directory (the repository,
+# where it once landed in sentirec/models/ and was committed).
+MEDIA_ROOT = Path(__file__).parents[1] / "media"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 STATIC_URL = "/static/"

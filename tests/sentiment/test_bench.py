@@ -3,11 +3,12 @@ import random
 
 import pytest
 
-from sentirec.sentiment.bench import END, START, refresh_shipped, run_bench, write_section
+from sentirec.sentiment.bench import END, START, refresh_shipped, run_bench
 from sentirec.sentiment.bundle import load_bundle
 from sentirec.sentiment.cli import main
 from sentirec.sentiment.corpora import load_corpora
 from sentirec.sentiment.distill import save_soft_labels
+from sentirec.sentiment.markdown import write_section
 
 from .conftest import synthetic
 from .test_datasets import _blitzer
@@ -15,10 +16,10 @@ from .test_datasets import _blitzer
 
 def test_write_section_replaces_only_the_sentiment_part(tmp_path):
     docs = tmp_path / "benchmarks.md"
-    write_section(docs, "first")
+    write_section(docs, "sentiment", "first")
     assert docs.read_text().startswith("# Benchmarks") and "first" in docs.read_text()
     docs.write_text(docs.read_text() + "\n## Feed\nfeed numbers\n")
-    write_section(docs, "second")
+    write_section(docs, "sentiment", "second")
     text = docs.read_text()
     assert "first" not in text and "second" in text and "feed numbers" in text
     assert text.count(START) == 1 and text.count(END) == 1
@@ -116,7 +117,9 @@ def test_shipped_only_replaces_just_the_shipped_rows(data_root, tmp_path, bundle
     docs.parent.mkdir()
     figure = "![accuracy vs throughput](img/sentiment-accuracy-vs-throughput.png)"
     docs.write_text("# Benchmarks\n\n## Feed\nfeed numbers\n")
-    write_section(docs, f"| cnn | keep me |\n\n### Shipped model `old`\n\nold rows\n\n{figure}\n")
+    write_section(
+        docs, "sentiment", f"| cnn | keep me |\n\n### Shipped model `old`\n\nold rows\n\n{figure}\n"
+    )
     scores = refresh_shipped(data_root, docs, bundle_file)
     text = docs.read_text()
     assert "keep me" in text and "feed numbers" in text and "old rows" not in text
@@ -124,7 +127,7 @@ def test_shipped_only_replaces_just_the_shipped_rows(data_root, tmp_path, bundle
     assert text.count("### Shipped model") == 1 and text.count(figure) == 1
     assert "| sst2-sentences |" in text and "--shipped-only" in text
     assert (docs.parent / "img" / "sentiment-shipped-confusion.png").exists()
-    write_section(docs, "no shipped rows yet")
+    write_section(docs, "sentiment", "no shipped rows yet")
     refresh_shipped(data_root, docs, bundle_file)
     assert "no shipped rows yet" in docs.read_text()
     assert docs.read_text().count("### Shipped model") == 1
