@@ -640,11 +640,38 @@ def profile(scale: str, users: int) -> None:
     """Cold pages built in this process, one sampled user at a time with an empty cache
     (the site-wide who-to-follow raters and the model marker rebuilt first, as the first
     request after a flush does): CPU time of ``feed()`` and of the API's serializer, SQL
-    time and count, and the time of each query by its place in the page."""
+    time and count, and the time of each query by its place in the page. Measured with
+    the feed's compiled queries, then with the ORM building and compiling every query
+    (``sentirec.feeds.compiled`` bypassed), then compiled again: the ratio in one run."""
     import django
 
     django.setup()
     from django.contrib.auth import get_user_model
+
+    from sentirec.feeds import compiled
+    from sentirec.feeds.feed import feed
+
+    plan = json.loads(plan_file(scale).read_text())
+    User = get_user_model()
+    sampled = [User.objects.get(pk=u["id"]) for u in plan["users"][WARMUP : WARMUP + users]]
+    for user in sampled:
+        feed(user)  # imports, model factors, connection, every query shape compiled
+    compiled_rows = compiled.rows
+
+    def through_the_orm(key, build, /, *, fixed=None, **params):
+        return list(build(**(fixed or {}), **params))
+
+    for label, rows in (
+        ("compiled", compiled_rows),
+        ("ORM", through_the_orm),
+        ("compiled", compiled_rows),
+    ):
+        compiled.rows = rows
+        _profile_pages(f"[{scale}] {label}:", sampled)
+    compiled.rows = compiled_rows
+
+
+def _profile_pages(label: str, sampled: list) -> None:
     from django.core.cache import cache
     from django.db import connection
     from django.test import RequestFactory
@@ -655,11 +682,6 @@ def profile(scale: str, users: int) -> None:
     from sentirec.feeds.feed import feed
     from sentirec.feeds.suggestions import site_raters
 
-    plan = json.loads(plan_file(scale).read_text())
-    User = get_user_model()
-    sampled = [User.objects.get(pk=u["id"]) for u in plan["users"][WARMUP : WARMUP + users]]
-    for user in sampled[:5]:
-        feed(user)  # imports, model factors, connection
     cpu, serializer, sql, counts = [], [], [], []
     by_place: dict[int, list[float]] = {}
     request = RequestFactory().get(FEED_PATH)
@@ -692,7 +714,7 @@ def profile(scale: str, users: int) -> None:
             by_place.setdefault(place, []).append(ms)
     pct = Run._pct
     print(
-        f"[{scale}] {len(sampled)} cold pages, 5-minute load {os.getloadavg()[1]:.1f}: "
+        f"{label} {len(sampled)} cold pages, 5-minute load {os.getloadavg()[1]:.1f}: "
         f"feed() CPU p50 {pct(cpu, 50):.1f} ms p95 {pct(cpu, 95):.1f}; serializer CPU p50 "
         f"{pct(serializer, 50):.1f} ms; SQL wall p50 {pct(sql, 50):.1f} ms p95 "
         f"{pct(sql, 95):.1f} in {statistics.mean(counts):.1f} queries (max {max(counts)})"
