@@ -211,13 +211,11 @@ def model_alone(texts: list[str]) -> float:
     database or broker): the worker's two processes can score at most twice this."""
     import torch
 
-    from sentirec.sentiment.bundle import load_bundle
+    from sentirec.sentiment.bundle import default_bundle_path, load_bundle
     from sentirec.sentiment.predictor import Predictor
 
     torch.set_num_threads(1)
-    predictor = Predictor(
-        load_bundle((ROOT / "sentirec" / "data" / "sentiment-default.bundle").read_bytes())
-    )
+    predictor = Predictor(load_bundle(default_bundle_path()))
     predictor.predict(texts[:256])  # first-call costs
     started = time.perf_counter()
     predictor.predict(texts)

@@ -36,11 +36,14 @@ NEUTRAL = Prediction("neutral", 0.0, 0.0, [])
 
 def text_spans(text: str) -> list[Token]:
     """Tokens of ``text``, looking only at its head and tail when it is huge."""
-    return [
-        Token(t.text, t.start + offset, t.end + offset)
-        for offset, chunk in char_parts(text)
-        for t in tokenize_spans(chunk)
-    ]
+    spans: list[Token] = []
+    for offset, chunk in char_parts(text):
+        tokens = tokenize_spans(chunk)
+        # Only a huge text's tail has an offset: the common case keeps its tokens as they are.
+        spans += (
+            [Token(t.text, t.start + offset, t.end + offset) for t in tokens] if offset else tokens
+        )
+    return spans
 
 
 class Predictor:
