@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
+from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .minilm import MiniLM
@@ -36,7 +37,11 @@ class AttentionPool(nn.Module):
 
 
 def masked_max(h: Tensor, mask: Tensor) -> Tensor:
-    return h.masked_fill(~mask.unsqueeze(-1), _NEG).max(dim=1).values
+    """Max over valid positions. Where nothing will backpropagate, ``h``'s padding is
+    overwritten in place: a copy of ``h`` costs as much as the max (callers are done
+    with ``h``'s padded positions by then)."""
+    fill = h.masked_fill if torch.is_grad_enabled() else h.masked_fill_
+    return fill(~mask.unsqueeze(-1), _NEG).amax(dim=1)
 
 
 def masked_mean(h: Tensor, mask: Tensor) -> Tensor:
@@ -143,11 +148,33 @@ class TextCNN(SentimentModel):
         self.out = nn.Linear(2 * feat, self.num_classes)
 
     def classify(self, emb, mask, lengths):
-        x = self.embed_dropout(emb).transpose(1, 2)
-        t = x.shape[2]
-        h = torch.cat([torch.relu(conv(x))[:, :, :t] for conv in self.convs], 1).transpose(1, 2)
+        h = self.features(self.embed_dropout(emb))
         context, weights = self.attention(h, mask)
         return self.out(self.dropout(torch.cat([context, masked_max(h, mask)], 1))), weights
+
+    def features(self, x: Tensor) -> Tensor:
+        """ReLU of every width's convolution, (batch, time, filters x widths), as one matrix
+        product over each position's window of the widest width: the same values as running
+        each ``Conv1d`` and concatenating, in about half the time (no per-width call,
+        concatenation or transposes)."""
+        kernel, bias, left, right = self._stacked_kernel()
+        batch, time, dim = x.shape
+        width = left + right + 1
+        windows = F.pad(x, (0, 0, left, right)).unfold(1, width, 1)  # (batch, time, dim, width)
+        h = torch.addmm(bias, windows.reshape(batch * time, dim * width), kernel.flatten(1).t())
+        return torch.relu_(h).view(batch, time, -1)
+
+    def _stacked_kernel(self) -> tuple[Tensor, Tensor, int, int]:
+        """Every width's kernel zero-padded to one window reaching ``left`` positions back and
+        ``right`` ahead, stacked (so it trains the ``Conv1d`` parameters bundles store)."""
+        left = max(conv.padding[0] for conv in self.convs)
+        right = max(conv.kernel_size[0] - 1 - conv.padding[0] for conv in self.convs)
+        padded = []
+        for conv in self.convs:
+            before = left - conv.padding[0]
+            after = left + right + 1 - conv.kernel_size[0] - before
+            padded.append(F.pad(conv.weight, (before, after)))
+        return torch.cat(padded), torch.cat([conv.bias for conv in self.convs]), left, right
 
 
 class BiLSTM(SentimentModel):

