@@ -20,12 +20,14 @@ def bucket_batches(
     batch_size: int,
     rng: np.random.Generator | None = None,
     window: int = 50,
+    max_tokens: int | None = None,
 ) -> list[list[int]]:
     """Batches of indices with similar lengths.
 
     Without ``rng`` (inference) indices are fully sorted by length. With ``rng`` (training)
     the data is shuffled, sorted within windows of ``window`` batches, and the batch order
-    shuffled, so batches stay length-homogeneous but differ every epoch.
+    shuffled, so batches stay length-homogeneous but differ every epoch. ``max_tokens``
+    also caps a batch's padded size (rows times its longest row; one row at least).
     """
     order = np.arange(len(lengths))
     lens = np.asarray(lengths)
@@ -45,9 +47,24 @@ def bucket_batches(
             else order
         )
     batches = [order[i : i + batch_size].tolist() for i in range(0, len(order), batch_size)]
+    if max_tokens is not None:
+        batches = [part for batch in batches for part in _within(batch, lens, max_tokens)]
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
+
+
+def _within(batch: list[int], lengths: np.ndarray, max_tokens: int) -> list[list[int]]:
+    """``batch`` cut, in order, into parts whose rows times longest row fit ``max_tokens``."""
+    parts: list[list[int]] = [[]]
+    longest = 0
+    for index in batch:
+        longest = max(longest, int(lengths[index]), 1)
+        if parts[-1] and (len(parts[-1]) + 1) * longest > max_tokens:
+            parts.append([])
+            longest = max(int(lengths[index]), 1)
+        parts[-1].append(index)
+    return parts
 
 
 def pad(

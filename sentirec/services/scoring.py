@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, F, TextField, Value, When
+from django.db.models import Case, CharField, F, JSONField, TextField, Value, When
 from django.utils import timezone
 
 from sentirec import events
@@ -183,13 +183,7 @@ def _write_scores(rows: list[tuple]) -> int:
     updated = quote(meta.get_field("updated").column)
     columns = [quote(meta.get_field(name).column) for name in SCORE_FIELDS]
     fields = [*map(meta.get_field, SCORE_FIELDS), meta.pk, meta.get_field("updated")]
-    # As the ORM would send them: SQLite stores datetimes as naive UTC text, so an aware
-    # datetime passed raw never equals the stored ``updated`` and nothing would be written.
-    prepare = [field.get_db_prep_save for field in fields]
-    rows = [
-        [to_db(value, connection) for to_db, value in zip(prepare, row, strict=True)]
-        for row in rows
-    ]
+    rows = _prepared(rows, fields)
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor != "postgresql":
@@ -213,6 +207,24 @@ def _write_scores(rows: list[tuple]) -> int:
             )
             written += cursor.rowcount
     return written
+
+
+def _prepared(rows: list[tuple], fields: list) -> list[list]:
+    """The rows as the ORM would send them. SQLite stores datetimes as naive UTC text, so
+    an aware datetime passed raw never equals the stored ``updated`` and nothing would be
+    written. psycopg2 adapts these numbers, strings and aware datetimes itself: there only
+    the JSON column is prepared (preparing every value was a third of the write)."""
+    if connection.vendor == "postgresql":
+        prepare = [f.get_db_prep_save if isinstance(f, JSONField) else None for f in fields]
+    else:
+        prepare = [f.get_db_prep_save for f in fields]
+    return [
+        [
+            value if to_db is None else to_db(value, connection)
+            for to_db, value in zip(prepare, row, strict=True)
+        ]
+        for row in rows
+    ]
 
 
 def _value_type(field) -> str:

@@ -77,3 +77,13 @@ def test_highlights_are_never_stop_words_or_punctuation(predictor):
 def test_negations_are_not_filler():
     assert not is_filler("not") and not is_filler("never") and not is_filler("😀")
     assert is_filler("the") and is_filler("Should") and is_filler("...") and is_filler("10")
+
+
+def test_the_batch_budget_changes_no_result(trained, heldout):
+    texts = heldout[0][:40]
+    uncapped = Predictor(trained.bundle, max_batch_tokens=10**9).predict(texts)
+    capped = Predictor(trained.bundle, max_batch_tokens=16).predict(texts)
+    assert [p.label for p in capped] == [p.label for p in uncapped]
+    assert [p.score for p in capped] == pytest.approx([p.score for p in uncapped], abs=1e-5)
+    words = [[w for w, _ in p.highlights] for p in uncapped]
+    assert [[w for w, _ in p.highlights] for p in capped] == words
