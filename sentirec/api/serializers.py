@@ -4,7 +4,7 @@ API rejects exactly what forms and the admin reject, with the same messages."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -307,7 +307,29 @@ setting_changed.connect(_forget_item_serializer)
 # The feed is computed, not stored: these read the feed's dataclasses by attribute.
 
 
-class ContributorSerializer(serializers.Serializer):
+class AttributeSerializer(serializers.Serializer):
+    """Output of a plain object whose fields are its attributes (the feed's dataclasses).
+
+    DRF's general lookup (dotted sources, dictionaries, calling callables, a model's
+    missing relation) costs a feed page half of its serialization: 20 entries with five
+    contributors are about 1,500 lookups. Here each field is one ``getattr``; the fields,
+    their ``to_representation`` and the schema are the declared ones.
+    """
+
+    @cached_property
+    def _attributes(self) -> list[tuple[str, str, serializers.Field]]:
+        return [(f.field_name, f.source, f) for f in self._readable_fields]
+
+    def to_representation(self, instance) -> dict:
+        return {
+            name: None
+            if (value := getattr(instance, source)) is None
+            else field.to_representation(value)
+            for name, source, field in self._attributes
+        }
+
+
+class ContributorSerializer(AttributeSerializer):
     user_id = serializers.IntegerField()
     username = serializers.CharField()
     opinion = serializers.FloatField(help_text="How they felt, from -1 (hated) to 1 (loved).")
@@ -327,7 +349,7 @@ class ContributorSerializer(serializers.Serializer):
     )
 
 
-class FeedEntrySerializer(serializers.Serializer):
+class FeedEntrySerializer(AttributeSerializer):
     score = serializers.FloatField()
     components = serializers.DictField(child=serializers.FloatField())
     reason = serializers.CharField(help_text="social, quality, model or freshness.")
@@ -343,7 +365,7 @@ class FeedEntrySerializer(serializers.Serializer):
         return {"item": item_serializer_class()(read_only=True), **super().get_fields()}
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionSerializer(AttributeSerializer):
     user_id = serializers.IntegerField()
     username = serializers.CharField()
     score = serializers.FloatField()
@@ -351,7 +373,7 @@ class SuggestionSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
-class QuietFolloweeSerializer(serializers.Serializer):
+class QuietFolloweeSerializer(AttributeSerializer):
     user_id = serializers.IntegerField()
     username = serializers.CharField()
     why = serializers.ChoiceField(
@@ -360,7 +382,7 @@ class QuietFolloweeSerializer(serializers.Serializer):
     )
 
 
-class FeedPageSerializer(serializers.Serializer):
+class FeedPageSerializer(AttributeSerializer):
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     has_next = serializers.BooleanField()
