@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 
@@ -407,12 +408,26 @@ def _components(
     return parts
 
 
-def _leader(item: RankedItem) -> int | None:
-    contributors = item.explanation.contributors
-    return contributors[0].user_id if contributors else None
+class _Scored(NamedTuple):
+    """A candidate's score and parts while ranking; the ``RankedItem`` with its explanation
+    is built only for the items returned (a page ranks a few hundred to show twenty)."""
+
+    score: float
+    item_id: int
+    parts: dict[str, float]
+    evidence: SocialEvidence | None
+
+    @property
+    def leader(self) -> int | None:
+        contributors = self.evidence.contributors if self.evidence else ()
+        return contributors[0].user_id if contributors else None
 
 
-def cap_per_followee(items: Sequence[RankedItem], cap: int, penalty: float) -> list[RankedItem]:
+def _best_first(scored: _Scored) -> tuple[float, int]:
+    return -scored.score, scored.item_id
+
+
+def cap_per_followee(items: Sequence[_Scored], cap: int, penalty: float) -> list[_Scored]:
     """Hold back one prolific followee before the order is fixed: of the items the same
     followee leads, best first, each run of ``cap`` past the first costs ``penalty`` (one
     full social weight) more, as a negative ``repeat`` component of the score.
@@ -422,7 +437,7 @@ def cap_per_followee(items: Sequence[RankedItem], cap: int, penalty: float) -> l
     seen: dict[int, int] = defaultdict(int)
     result = []
     for item in items:
-        leader = _leader(item)
+        leader = item.leader
         if leader is None:
             result.append(item)
             continue
@@ -431,9 +446,17 @@ def cap_per_followee(items: Sequence[RankedItem], cap: int, penalty: float) -> l
         if not blocks:
             result.append(item)
             continue
-        parts = {**item.components, "repeat": -penalty * blocks}
-        result.append(RankedItem(item.item_id, sum(parts.values()), parts, item.explanation))
+        parts = {**item.parts, "repeat": -penalty * blocks}
+        result.append(item._replace(score=sum(parts.values()), parts=parts))
     return result
+
+
+def _ranked(scored: _Scored) -> RankedItem:
+    """The entry, explained by its largest component (the hold-back penalty is none)."""
+    parts = scored.parts
+    reason = max((name for name in parts if name != "repeat"), key=parts.__getitem__)
+    contributors = scored.evidence.contributors if scored.evidence else ()
+    return RankedItem(scored.item_id, scored.score, parts, Explanation(reason, contributors))
 
 
 def rank(
@@ -458,13 +481,11 @@ def rank(
             continue
         evidence = social.get(candidate.item_id)
         parts = _components(candidate, evidence, w)
-        reason = max(parts, key=lambda name: parts[name])
-        explanation = Explanation(reason, evidence.contributors if evidence else ())
-        scored.append(RankedItem(candidate.item_id, sum(parts.values()), parts, explanation))
-    scored.sort(key=lambda item: (-item.score, item.item_id))
+        scored.append(_Scored(sum(parts.values()), candidate.item_id, parts, evidence))
+    scored.sort(key=_best_first)
     ordered = cap_per_followee(scored, w.max_per_followee, w.social)
-    ordered.sort(key=lambda item: (-item.score, item.item_id))
-    return ordered if limit is None else ordered[:limit]
+    ordered.sort(key=_best_first)
+    return [_ranked(item) for item in (ordered if limit is None else ordered[:limit])]
 
 
 # --------------------------------------------------------------------------- who to follow
