@@ -57,125 +57,175 @@ def finetune(
     caller wraps them. Early stopping and the temperature use the validation set;
     ``on_epoch(row, epochs)`` is called after each epoch, as in :func:`.training.train`.
     """
-    hparams = {**config.hparams}
-    if hparams.get("pretrained", True):
-        hparams["base_sha256"] = base_sha256()
-    model = build_model("minilm", 0, hparams).to(device)
-    train_ids = encode_all(texts, config.max_tokens)
+    run = _FineTuning(texts, labels, targets, config, device, checkpoint_dir, shard)
     val_ids = encode_all(val_texts, config.max_tokens)
-    rng = np.random.default_rng(config.seed)
-    plan = [bucket_batches([len(s) for s in train_ids], config.batch_size, rng)]
-    plan += [
-        bucket_batches([len(s) for s in train_ids], config.batch_size, rng)
-        for _ in range(config.epochs - 1)
-    ]
-    total = sum(len(p) for p in plan)
-    trained = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(
-        trained, lr=config.lr, betas=config.betas, weight_decay=config.weight_decay
-    )
-    warm = max(1, int(WARMUP * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
-    state = {"step": 0, "history": [], "best": None, "best_state": None, "stale": 0, "sums": {}}
-    ckpt = Path(checkpoint_dir) / "state.pt" if checkpoint_dir else None
-    if ckpt is not None and ckpt.exists():
-        saved = torch.load(ckpt, map_location="cpu", weights_only=False)
-        now = config_dict(config)
-        changed = [k for k in saved["config"].keys() & now.keys() if saved["config"][k] != now[k]]
-        if saved["data_hash"] != data_hash(texts, labels) or set(changed) - {"device"}:
-            raise ValueError(f"{ckpt} belongs to another run (data or config differ)")
-        model.load_state_dict(saved["model"])
-        optimizer.load_state_dict(saved["optimizer"])
-        schedule.load_state_dict(saved["schedule"])
-        torch.set_rng_state(saved["torch_rng"])
-        state = saved["state"]
     started = time.perf_counter()
     step = 0
-    for epoch, batches in enumerate(plan, start=1):
-        if state["step"] >= step + len(batches):
+    for epoch, batches in enumerate(run.plan, start=1):
+        if run.state["step"] >= step + len(batches):  # done before a resume
             step += len(batches)
             continue
-        model.train()
-        sums = state["sums"].setdefault(str(epoch), [0.0, 0, 0])
         t0 = time.perf_counter()
+        step, row = run.epoch(epoch, batches, step, progress)
+        if val_ids:
+            row.update(val_scores(batched_logits(run.model, val_ids, 64, device), val_labels))
+        run.keep_if_best(row if val_ids else None)
+        row["seconds"] = round(time.perf_counter() - t0, 3)
+        run.state["history"].append(row)
+        if on_epoch is not None:
+            on_epoch(row, config.epochs)
+        run.end_of_epoch(row)
+        if val_ids and run.state["stale"] >= config.patience:
+            break
+    run.model.load_state_dict(run.state["best_state"])
+    bundle = run.bundle(val_ids, val_labels, started)
+    return bundle, bundle.metrics["history"], bundle.metrics
+
+
+class _FineTuning:
+    """One run's model, optimizer, schedule and progress, restored from its checkpoint when
+    there is one. The batch order of every epoch is drawn up front from the seed, so a
+    resumed run sees the batches an uninterrupted one would."""
+
+    def __init__(self, texts, labels, targets, config, device, checkpoint_dir, shard: int):
+        self.texts, self.labels, self.targets = texts, labels, targets
+        self.config, self.device, self.shard = config, device, shard
+        self.hparams = {**config.hparams}
+        if self.hparams.get("pretrained", True):
+            self.hparams["base_sha256"] = base_sha256()
+        self.model = build_model("minilm", 0, self.hparams).to(device)
+        self.train_ids = encode_all(texts, config.max_tokens)
+        rng = np.random.default_rng(config.seed)
+        lengths = [len(s) for s in self.train_ids]
+        self.plan = [bucket_batches(lengths, config.batch_size, rng) for _ in range(config.epochs)]
+        self.trained = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(
+            self.trained, lr=config.lr, betas=config.betas, weight_decay=config.weight_decay
+        )
+        self.schedule = _warm_up_then_decay(self.optimizer, sum(len(p) for p in self.plan))
+        self.state = {
+            "step": 0, "history": [], "best": None, "best_state": None, "stale": 0, "sums": {}
+        }  # fmt: skip
+        self.ckpt = Path(checkpoint_dir) / "state.pt" if checkpoint_dir else None
+        if self.ckpt is not None and self.ckpt.exists():
+            self._resume()
+
+    def _resume(self) -> None:
+        saved = torch.load(self.ckpt, map_location="cpu", weights_only=False)
+        now = config_dict(self.config)
+        changed = [k for k in saved["config"].keys() & now.keys() if saved["config"][k] != now[k]]
+        if saved["data_hash"] != data_hash(self.texts, self.labels) or set(changed) - {"device"}:
+            raise ValueError(f"{self.ckpt} belongs to another run (data or config differ)")
+        self.model.load_state_dict(saved["model"])
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.schedule.load_state_dict(saved["schedule"])
+        torch.set_rng_state(saved["torch_rng"])
+        self.state = saved["state"]
+
+    def epoch(self, epoch: int, batches: list[list[int]], step: int, progress: bool):
+        """Train on ``batches`` (skipping those a resumed run already took), saving every
+        ``shard`` steps; returns the step reached and the epoch's training row."""
+        self.model.train()
+        sums = self.state["sums"].setdefault(str(epoch), [0.0, 0, 0])
         bar = tqdm(batches, desc=f"epoch {epoch}", disable=not progress, file=sys.stderr)
         for batch in bar:
             step += 1
-            if step <= state["step"]:
+            if step <= self.state["step"]:
                 continue
-            x, lengths = pad([train_ids[i] for i in batch], device)
-            logits = model(x, lengths)
-            loss = -(targets[batch].to(device) * torch.log_softmax(logits, 1)).sum(1).mean()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.grad_clip:
-                nn.utils.clip_grad_norm_(trained, config.grad_clip)
-            optimizer.step()
-            schedule.step()
-            gold = torch.tensor([labels[i] for i in batch])
-            sums[0] += loss.item() * len(batch)
-            sums[1] += int((logits.argmax(1).cpu() == gold).sum())
+            loss, correct = self._step(batch)
+            sums[0] += loss * len(batch)
+            sums[1] += correct
             sums[2] += len(batch)
-            state["step"] = step
+            self.state["step"] = step
             bar.set_postfix(loss=f"{sums[0] / sums[2]:.4f}", acc=f"{sums[1] / sums[2]:.3f}")
-            if ckpt is not None and step % shard == 0:
-                _save(ckpt, model, optimizer, schedule, state, texts, labels, config)
+            if self.ckpt is not None and step % self.shard == 0:
+                self._save()
         row = {
             "epoch": epoch,
-            "lr": config.lr,
+            "lr": self.config.lr,
             "train_loss": sums[0] / max(1, sums[2]),
             "train_acc": sums[1] / max(1, sums[2]),
         }
-        if val_ids:
-            row.update(val_scores(batched_logits(model, val_ids, 64, device), val_labels))
-            key = (row["val_acc"], -row["val_loss"])
-            if state["best"] is None or key > tuple(state["best"]):
-                state["best"], state["stale"] = key, 0
-                state["best_state"] = copy.deepcopy(model.state_dict())
-            else:
-                state["stale"] += 1
-        else:
-            state["best_state"] = copy.deepcopy(model.state_dict())
-        row["seconds"] = round(time.perf_counter() - t0, 3)
-        state["history"].append(row)
-        if on_epoch is not None:
-            on_epoch(row, config.epochs)
-        if ckpt is not None:
-            _save(ckpt, model, optimizer, schedule, state, texts, labels, config)
-            with open(ckpt.parent / "log.jsonl", "a", encoding="utf-8") as log:
-                log.write(json.dumps(row) + "\n")
-        if val_ids and state["stale"] >= config.patience:
-            break
+        return step, row
 
-    model.load_state_dict(state["best_state"])
-    history = state["history"]
-    metrics: dict = {
-        "n_train": len(texts),
-        "n_val": len(val_texts),
-        "epochs": history[-1]["epoch"] if history else 0,
-        "base": BASE_NAME,
-    }
-    temperature = 1.0
-    if val_ids:
-        logits = batched_logits(model, val_ids, 64, device)
-        temperature = fit_temperature(logits, torch.tensor(val_labels))
-        scores = classification_metrics(val_labels, logits.argmax(1).tolist())
-        metrics.update({f"val_{k}": v for k, v in scores.items()})
-    metrics["history"] = history
-    metrics["train_seconds"] = round(time.perf_counter() - started, 2)
-    bundle = Bundle(
-        arch="minilm",
-        hparams=hparams,
-        vocab=Vocabulary([]),
-        state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
-        config=config_dict(config),
-        metrics=metrics,
-        temperature=temperature,
-        data_hash=data_hash(texts, labels),
+    def _step(self, batch: list[int]) -> tuple[float, int]:
+        """One optimizer step on the soft targets; the batch's loss and correct count."""
+        x, lengths = pad([self.train_ids[i] for i in batch], self.device)
+        logits = self.model(x, lengths)
+        soft = self.targets[batch].to(self.device)
+        loss = -(soft * torch.log_softmax(logits, 1)).sum(1).mean()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.config.grad_clip:
+            nn.utils.clip_grad_norm_(self.trained, self.config.grad_clip)
+        self.optimizer.step()
+        self.schedule.step()
+        gold = torch.tensor([self.labels[i] for i in batch])
+        return loss.item(), int((logits.argmax(1).cpu() == gold).sum())
+
+    def keep_if_best(self, row: dict | None) -> None:
+        """Keep the weights when validation improved (always, without a validation set)."""
+        if row is None:
+            self.state["best_state"] = copy.deepcopy(self.model.state_dict())
+            return
+        key = (row["val_acc"], -row["val_loss"])
+        if self.state["best"] is None or key > tuple(self.state["best"]):
+            self.state["best"], self.state["stale"] = key, 0
+            self.state["best_state"] = copy.deepcopy(self.model.state_dict())
+        else:
+            self.state["stale"] += 1
+
+    def end_of_epoch(self, row: dict) -> None:
+        """Save the checkpoint and append the epoch's row to its log."""
+        if self.ckpt is None:
+            return
+        self._save()
+        with open(self.ckpt.parent / "log.jsonl", "a", encoding="utf-8") as log:
+            log.write(json.dumps(row) + "\n")
+
+    def bundle(self, val_ids: list[list[int]], val_labels: list[int], started: float) -> Bundle:
+        """The trained weights as a bundle, temperature fitted on the validation set;
+        ``started`` is when training started (``time.perf_counter()``)."""
+        history = self.state["history"]
+        metrics: dict = {
+            "n_train": len(self.texts),
+            "n_val": len(val_ids),
+            "epochs": history[-1]["epoch"] if history else 0,
+            "base": BASE_NAME,
+        }
+        temperature = 1.0
+        if val_ids:
+            logits = batched_logits(self.model, val_ids, 64, self.device)
+            temperature = fit_temperature(logits, torch.tensor(val_labels))
+            scores = classification_metrics(val_labels, logits.argmax(1).tolist())
+            metrics.update({f"val_{k}": v for k, v in scores.items()})
+        metrics["history"] = history
+        metrics["train_seconds"] = round(time.perf_counter() - started, 2)
+        return Bundle(
+            arch="minilm",
+            hparams=self.hparams,
+            vocab=Vocabulary([]),
+            state_dict={k: v.detach().cpu() for k, v in self.model.state_dict().items()},
+            config=config_dict(self.config),
+            metrics=metrics,
+            temperature=temperature,
+            data_hash=data_hash(self.texts, self.labels),
+        )
+
+    def _save(self) -> None:
+        _save(
+            self.ckpt, self.model, self.optimizer, self.schedule, self.state,
+            self.texts, self.labels, self.config,
+        )  # fmt: skip
+
+
+def _warm_up_then_decay(optimizer, total: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning rate rises linearly over the first ``WARMUP`` of the ``total`` steps,
+    then falls linearly to 0."""
+    warm = max(1, int(WARMUP * total))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
-    return bundle, history, metrics
 
 
 def _save(ckpt: Path, model, optimizer, schedule, state, texts, labels, config) -> None:
