@@ -48,9 +48,10 @@ def text_spans(text: str) -> list[Token]:
 
 #: Padded positions per batch on the CPU (rows times the longest row). Past a few
 #: thousand the TextCNN's activations no longer fit the CPU's cache, and a 256-review
-#: scoring task with one long review would pad every row to it: cut at this size, such
-#: tasks score long reviews 1.8x and short ones 1.9x faster on a 2-core x86 machine. A
-#: GPU wants big batches: there ``batch_size`` alone bounds them.
+#: scoring task with one long review would pad every row to it. Cut at this size, 256
+#: texts per call on one thread score Blitzer reviews 1.57x and SST-2 sentences 1.27x
+#: faster (``benchmarks/model_speed.py``, docs/sentiment.md). A GPU wants big batches:
+#: there ``batch_size`` alone bounds them.
 MAX_BATCH_TOKENS = 4096
 
 
