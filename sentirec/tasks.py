@@ -6,11 +6,17 @@ sentirec sends them (by name: nothing but Celery imports this module's functions
 Scoring tasks are idempotent (results are keyed by review and model version),
 acknowledged late and rejected on worker loss, so a killed worker's batch is
 redelivered, not lost.
+
+A worker also gives each of its pool processes a share of the cores for torch, before
+the pool forks (:func:`share_cores`).
 """
 
 from __future__ import annotations
 
+import os
+
 from celery import shared_task
+from celery.signals import worker_init
 
 from sentirec import queueing
 from sentirec.services import scoring, stats
@@ -66,3 +72,23 @@ def train_recommender() -> str:
     from sentirec.services import recommender  # torch: loaded by workers, not web processes
 
     return recommender.train_recommender().version
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity, where the system tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@worker_init.connect(dispatch_uid="sentirec_share_cores")
+def share_cores(sender, **kwargs) -> None:
+    """Set ``OMP_NUM_THREADS`` to the cores over the worker's concurrency (at least 1),
+    unless the environment sets it: torch in each pool process would otherwise use every
+    core, and two processes of two threads each on two cores scored reviews 2-3x slower
+    than two of one thread (docs/workers.md). The pool processes fork after this and
+    load torch in the first task, so they all read it."""
+    if "OMP_NUM_THREADS" in os.environ:
+        return
+    concurrency = sender.concurrency if isinstance(sender.concurrency, int) else cores()
+    os.environ["OMP_NUM_THREADS"] = str(max(1, cores() // max(1, concurrency)))
