@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -39,20 +40,19 @@ def per_width(model: TextCNN, x: torch.Tensor) -> torch.Tensor:
     return torch.cat(parts, 1).transpose(1, 2)
 
 
-def _forward(model: TextCNN, features, x: torch.Tensor) -> torch.Tensor:
+def _forward(model: TextCNN, features, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """The member's forward pass on embedded ``x`` with ``features`` in place of its own."""
-    own = model.features
-    model.features = features
+    model.features = features  # an instance attribute hides the method until deleted
     try:
-        return model.classify(x, x.abs().sum(-1) > 0, None)[0]
+        return model.classify(x, mask, None)[0]
     finally:
-        model.features = own
+        del model.features
 
 
-def _rate(run, batches: list[torch.Tensor], n: int) -> float:
+def _rate(run, batches: list[tuple[torch.Tensor, torch.Tensor]], n: int) -> float:
     started = time.perf_counter()
-    for x in batches:
-        run(x)
+    for x, mask in batches:
+        run(x, mask)
     return n / (time.perf_counter() - started)
 
 
@@ -70,20 +70,24 @@ def main() -> None:
         ("sst2_sentences", corpora.sst2_val[0]),
     ):
         ids = [predictor._prepare(text)[0] for text in texts]
-        batches = [
-            model.embedding(pad([ids[i] for i in batch])[0])
+        padded = [
+            pad([ids[i] for i in batch])[0]
             for batch in bucket_batches([len(s) for s in ids], 256, max_tokens=MAX_BATCH_TOKENS)
         ]
+        batches = [(model.embedding(rows), rows != 0) for rows in padded]
         ways = {"features": model.features, "per_width": lambda x: per_width(model, x)}
         rates: dict[str, list[float]] = {}
         with torch.inference_mode():
             for _ in range(args.repeats):
                 for way, features in ways.items():
-                    rates.setdefault(way, []).append(_rate(features, batches, len(texts)))
+                    alone = _rate(lambda x, _, f=features: f(x), batches, len(texts))
+                    rates.setdefault(way, []).append(alone)
                     rates.setdefault(f"{way}, whole forward", []).append(
-                        _rate(lambda x, f=features: _forward(model, f, x), batches, len(texts))
+                        _rate(partial(_forward, model, features), batches, len(texts))
                     )
-            gap = max(float((model.features(x) - per_width(model, x)).abs().max()) for x in batches)
+            gap = max(
+                float((model.features(x) - per_width(model, x)).abs().max()) for x, _ in batches
+            )
         medians = {way: statistics.median(r) for way, r in rates.items()}
         result[name] = {
             "texts_per_s": {way: round(v, 1) for way, v in medians.items()},

@@ -213,10 +213,23 @@ class _FineTuning:
         )
 
     def _save(self) -> None:
-        _save(
-            self.ckpt, self.model, self.optimizer, self.schedule, self.state,
-            self.texts, self.labels, self.config,
-        )  # fmt: skip
+        """Write the checkpoint beside itself, then move it in place: a run killed while
+        saving keeps the last whole one."""
+        self.ckpt.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.ckpt.with_name(self.ckpt.name + ".tmp")
+        torch.save(
+            {
+                "model": self.model.state_dict(),
+                "optimizer": self.optimizer.state_dict(),
+                "schedule": self.schedule.state_dict(),
+                "torch_rng": torch.get_rng_state(),
+                "state": self.state,
+                "data_hash": data_hash(self.texts, self.labels),
+                "config": config_dict(self.config),
+            },
+            tmp,
+        )
+        tmp.replace(self.ckpt)
 
 
 def _warm_up_then_decay(optimizer, total: int) -> torch.optim.lr_scheduler.LambdaLR:
@@ -226,21 +239,3 @@ def _warm_up_then_decay(optimizer, total: int) -> torch.optim.lr_scheduler.Lambd
     return torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
-
-
-def _save(ckpt: Path, model, optimizer, schedule, state, texts, labels, config) -> None:
-    ckpt.parent.mkdir(parents=True, exist_ok=True)
-    tmp = ckpt.with_name(ckpt.name + ".tmp")
-    torch.save(
-        {
-            "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "schedule": schedule.state_dict(),
-            "torch_rng": torch.get_rng_state(),
-            "state": state,
-            "data_hash": data_hash(texts, labels),
-            "config": config_dict(config),
-        },
-        tmp,
-    )
-    tmp.replace(ckpt)

@@ -81,8 +81,8 @@ class Predictor:
         prepared = [self._prepare(t if isinstance(t, str) else str(t)) for t in texts]
         results: list[Prediction] = [NEUTRAL] * len(prepared)
         scorable = [i for i, (_, _, _, known) in enumerate(prepared) if known]
-        lengths = [len(prepared[i][0]) for i in scorable]
-        for batch in bucket_batches(lengths, self.batch_size, max_tokens=self.max_batch_tokens):
+        sizes = [len(prepared[i][0]) for i in scorable]
+        for batch in bucket_batches(sizes, self.batch_size, max_tokens=self.max_batch_tokens):
             rows = [scorable[j] for j in batch]
             ids, lengths = pad([prepared[i][0] for i in rows], self.device)
             with torch.inference_mode(not self.top_k):
